@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import vue from '@vitejs/plugin-vue';
+
+// electron-vite's defaults are src/main, src/preload, src/renderer; this project's layout is
+// src-main and src-renderer, so every process gets its entry points spelled out.
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rolldownOptions: {
+        input: {
+          index: resolve('src-main/electron/main.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rolldownOptions: {
+        input: { index: resolve('src-main/electron/preload.ts') },
+        // A sandboxed preload cannot be an ES module; the package is "type": "module", so the
+        // preload is emitted as CommonJS with an explicit .cjs extension.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve('src-renderer'),
+    plugins: [vue()],
+    build: {
+      outDir: resolve('out/renderer'),
+      rolldownOptions: {
+        input: { index: resolve('src-renderer/index.html') },
+      },
+    },
+  },
+});

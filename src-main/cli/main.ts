@@ -1,0 +1,26 @@
+import { CommanderError } from 'commander';
+import { UserError } from './errors.ts';
+import { log } from './output.ts';
+import { buildProgram, exitCodeOf } from './program.ts';
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return exitCodeOf(err);
+    if (err instanceof UserError) {
+      log(`precond: ${err.message}`);
+      return err.exitCode;
+    }
+    // Anything else is a bug: say so in one line; the stack only on request.
+    const message = err instanceof Error ? err.message : String(err);
+    log(`precond: internal error: ${message}`);
+    if (process.env.PRECOND_DEBUG) log(err instanceof Error && err.stack ? err.stack : '');
+    else log('(set PRECOND_DEBUG=1 to see the stack trace)');
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

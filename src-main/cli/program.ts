@@ -1,0 +1,38 @@
+import { Command, type CommanderError } from 'commander';
+import pkg from '../../package.json' with { type: 'json' };
+import { registerInfo } from './commands/info.ts';
+
+/** Builds the `precond` command tree. Each subcommand lives in its own module under commands/. */
+export function buildProgram(): Command {
+  const program = new Command('precond')
+    .description('Precond Lab: preconditioned step sizes, measured on your own data.')
+    .version(pkg.version, '-V, --version')
+    // Settings made here are inherited by every subcommand added below.
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(s.startsWith('error:') ? `precond: ${s}` : s),
+    });
+  registerInfo(program);
+  return program;
+}
+
+/** Commander's codes for a bad invocation (exit 2) rather than a failure of the work (exit 1). */
+const USAGE_ERRORS = new Set([
+  'commander.unknownCommand',
+  'commander.unknownOption',
+  'commander.missingArgument',
+  'commander.optionMissingArgument',
+  'commander.missingMandatoryOptionValue',
+  'commander.invalidArgument',
+  'commander.excessArguments',
+  'commander.conflictingOption',
+  'commander.help',
+]);
+
+export function exitCodeOf(err: CommanderError): number {
+  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+  return USAGE_ERRORS.has(err.code) ? 2 : err.exitCode || 1;
+}

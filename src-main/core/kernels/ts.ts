@@ -30,7 +30,6 @@ function gemm(
       const ci = i * ldc;
       for (let p = 0; p < k; p++) {
         const aip = alpha * (transA ? a[p * lda + i] : a[i * lda + p]);
-        if (aip === 0) continue;
         const bp = p * ldb;
         for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
       }

@@ -1,0 +1,175 @@
+// The entry points for the CLI, the worker and the UI: a file (or sample name) to a
+// training-ready dataset, and a quick preview of a file.
+import { existsSync, statSync } from 'node:fs';
+import { DataLoadError } from '../core/data/errors.ts';
+import { buildDataset, findTargetColumn, type BuildOptions, type BuiltDataset } from '../core/data/prepare.ts';
+import { inferSchema, inferTask } from '../core/data/schema.ts';
+import { TableBuilder, type RawTable } from '../core/data/table.ts';
+import type { ColumnSchema, Task } from '../core/data/types.ts';
+import { openCsv, type CsvFile, type CsvFormat, type OpenCsvOptions } from './csv.ts';
+import { listSamples, resolveSample } from './samples.ts';
+
+export interface LoadProgress {
+  phase: 'reading' | 'preparing' | 'done';
+  bytesRead: number;
+  totalBytes: number;
+  /** Data rows read so far. */
+  rows: number;
+}
+
+export interface LoadOptions extends BuildOptions, OpenCsvOptions {
+  onProgress?: (p: LoadProgress) => void;
+  /** Where sample names are looked up (default: see samples.ts). */
+  samplesDir?: string;
+}
+
+/** An existing file as given, else the sample of that name; else a DataLoadError that lists the samples. */
+export function resolveDataPath(pathOrSample: string, samplesDir?: string): { path: string; sample?: string } {
+  if (existsSync(pathOrSample) && !statSync(pathOrSample).isDirectory()) return { path: pathOrSample };
+  const sample = resolveSample(pathOrSample, samplesDir);
+  if (sample) return { path: sample, sample: pathOrSample.replace(/\.csv$/i, '') };
+  if (existsSync(pathOrSample)) {
+    throw new DataLoadError({ code: 'unreadable', file: pathOrSample, problem: 'cannot read the file: it is a folder, not a file' });
+  }
+  const samples = listSamples(samplesDir).join(', ');
+  const looksLikePath = /[\\/]|\.[A-Za-z0-9]+$/.test(pathOrSample);
+  throw new DataLoadError({
+    code: looksLikePath ? 'unreadable' : 'unknown-sample',
+    ...(looksLikePath ? { file: pathOrSample, problem: 'cannot read the file: no such file' } : { problem: `no such file or sample dataset: ${JSON.stringify(pathOrSample)}` }),
+    hint: samples ? `the sample datasets are: ${samples}` : undefined,
+  });
+}
+
+async function collect(file: CsvFile, decimal: CsvFormat['decimal'], onProgress?: LoadOptions['onProgress'], target?: string): Promise<RawTable> {
+  let builder: TableBuilder | null = null;
+  const batches = file.batches({
+    onProgress: onProgress && ((p) => onProgress({ phase: 'reading', bytesRead: p.bytesRead, totalBytes: p.totalBytes, rows: Math.max(0, p.records - 1) })),
+  });
+  try {
+    for await (const batch of batches) {
+      for (const record of batch) {
+        if (builder) builder.addRow(record.fields, record.line);
+        else {
+          builder = new TableBuilder(record.fields, { decimal });
+          findTargetColumn(builder.header, target); // an unknown target fails before the rest is read
+        }
+      }
+    }
+  } catch (err) {
+    throw err instanceof DataLoadError ? err.withFile(file.path) : err;
+  }
+  if (!builder) throw new DataLoadError({ code: 'empty', file: file.path, problem: 'the file is empty (only blank lines)' });
+  return builder.finish();
+}
+
+export interface ReadTable {
+  table: RawTable;
+  format: CsvFormat;
+  notes: string[];
+}
+
+/**
+ * Streams a CSV file into a raw table. When the start of the file looked like UTF-8 but a later
+ * byte is not, it is read again as windows-1252 and a note says so.
+ */
+export async function readTable(path: string, options: OpenCsvOptions & { onProgress?: LoadOptions['onProgress']; target?: string } = {}): Promise<ReadTable> {
+  const file = await openCsv(path, options);
+  try {
+    return { table: await collect(file, file.format.decimal, options.onProgress, options.target), format: file.format, notes: [] };
+  } catch (err) {
+    if (!(err instanceof DataLoadError && err.code === 'undecodable' && file.format.encodingSource === 'utf-8 check')) throw err;
+    const retry = await openCsv(path, { ...options, encoding: 'windows-1252' });
+    const note = `line ${err.line} is not valid UTF-8 though the start of the file is; the file was read as windows-1252`;
+    return { table: await collect(retry, retry.format.decimal, options.onProgress, options.target), format: retry.format, notes: [note] };
+  }
+}
+
+/**
+ * The one entry point for training: a CSV path or a sample name to the dataset, the
+ * preprocessing record and the summary. Every failure is a DataLoadError naming the file.
+ */
+export async function loadDataset(pathOrSample: string, options: LoadOptions = {}): Promise<BuiltDataset & { format: CsvFormat }> {
+  const { path, sample } = resolveDataPath(pathOrSample, options.samplesDir);
+  const { table, format, notes } = await readTable(path, options);
+  options.onProgress?.({ phase: 'preparing', bytesRead: 0, totalBytes: 0, rows: table.rows });
+  let built: BuiltDataset;
+  try {
+    built = buildDataset(table, { file: path, encoding: format.encoding, delimiter: format.delimiter, notes }, options);
+  } catch (err) {
+    throw err instanceof DataLoadError ? err.withFile(path) : err;
+  }
+  if (sample) built.summary.sample = sample;
+  options.onProgress?.({ phase: 'done', bytesRead: 0, totalBytes: 0, rows: table.rows });
+  return { ...built, format };
+}
+
+export interface CsvPreview {
+  file: string;
+  sizeBytes: number;
+  format: CsvFormat;
+  header: string[];
+  /** The first data rows as read (fields trimmed), and the line each starts on. */
+  rows: string[][];
+  lines: number[];
+  /** Column kinds inferred from the first `sampledRows` rows. */
+  columns: ColumnSchema[];
+  sampledRows: number;
+  /** True when the whole file was read for the preview. */
+  complete: boolean;
+  /** The default target (the last column) and the task its sampled values suggest. */
+  target: { column: string; task: Task | null; reason: string };
+  /** The first problem met while reading the sample (the rows before it are still shown). */
+  error?: ReturnType<DataLoadError['toJSON']>;
+}
+
+/** Header, first rows and inferred column kinds of a file, for the Datasets view. */
+export async function previewCsv(pathOrSample: string, options: OpenCsvOptions & { rows?: number; sampleRows?: number; samplesDir?: string } = {}): Promise<CsvPreview> {
+  const { path } = resolveDataPath(pathOrSample, options.samplesDir);
+  const show = options.rows ?? 20;
+  const sampleRows = Math.max(show, options.sampleRows ?? 1000);
+  const file = await openCsv(path, options);
+  let builder: TableBuilder | null = null;
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  let complete = true;
+  let error: CsvPreview['error'];
+  try {
+    for await (const record of file.records()) {
+      if (!builder) {
+        builder = new TableBuilder(record.fields, { decimal: file.format.decimal });
+        continue;
+      }
+      if (builder.rowCount >= sampleRows) {
+        complete = false;
+        break;
+      }
+      builder.addRow(record.fields, record.line);
+      if (rows.length < show) {
+        rows.push(record.fields);
+        lines.push(record.line);
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof DataLoadError)) throw err;
+    error = err.withFile(path).toJSON();
+    complete = false;
+  }
+  if (!builder) throw new DataLoadError({ code: 'empty', file: path, problem: 'the file is empty (only blank lines)' });
+  const table = builder.finish();
+  const columns = inferSchema(table);
+  const last = table.columns.length - 1;
+  const task = table.rows > 0 ? inferTask(table.columns[last], columns[last]) : null;
+  return {
+    file: path,
+    sizeBytes: file.size,
+    format: file.format,
+    header: [...table.header],
+    rows,
+    lines,
+    columns,
+    sampledRows: table.rows,
+    complete,
+    target: { column: table.header[last], task: task?.task ?? null, reason: task?.reason ?? 'no usable values in the sampled rows' },
+    ...(error ? { error } : {}),
+  };
+}

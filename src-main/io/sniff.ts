@@ -11,7 +11,7 @@ export type Delimiter = (typeof DELIMITERS)[number] | string;
  * The CSV syntax every reader uses: fields trimmed (spaces around a quoted field allowed), any
  * line ending, a quote inside an unquoted field taken literally, field counts checked by us.
  */
-export function parseOptions<T = string[]>(delimiter: string): Options<T, string[]> {
+export function parseOptions(delimiter: string): Options {
   return { delimiter, relax_column_count: true, relax_quotes: true, trim: true, record_delimiter: ['\r\n', '\n', '\r'] };
 }
 

@@ -157,6 +157,9 @@ describe('loadDataset on every format', () => {
     expect(summary.format.encoding).toBe('windows-1252');
     expect(summary.notes).toEqual(['line 9002 is not valid UTF-8 though the start of the file is; the file was read as windows-1252']);
     expect(summary.featureNames).toContain('name=José');
+    // With the encoding named by the caller there is no second guess: the bad byte is an error.
+    const err = await failure(loadDataset(path, { encoding: 'utf-8' }));
+    expect(err).toMatchObject({ code: 'undecodable', line: 9002 });
   });
 });
 

@@ -49,7 +49,8 @@ export interface NativeAddon {
 
 export type AddonLoad =
   | { readonly ok: true; readonly addon: NativeAddon; readonly path: string }
-  | { readonly ok: false; readonly reason: string };
+  /** `missing`: no addon file was found (not built); otherwise one was found but is unusable. */
+  | { readonly ok: false; readonly missing: boolean; readonly reason: string };
 
 /** Inside a packaged Electron app, .node files are unpacked beside the asar archive. */
 function unpacked(path: string): string {
@@ -92,11 +93,11 @@ export function loadAddonFrom(file: string): AddonLoad {
   try {
     loaded = createRequire(import.meta.url)(file);
   } catch (err) {
-    return { ok: false, reason: `${file} failed to load: ${firstLine(err)}` };
+    return { ok: false, missing: false, reason: `${file} failed to load: ${firstLine(err)}` };
   }
-  if (!isAddon(loaded)) return { ok: false, reason: `${file} is not the precond addon` };
+  if (!isAddon(loaded)) return { ok: false, missing: false, reason: `${file} is not the precond addon` };
   if (loaded.abiVersion !== NATIVE_ABI_VERSION)
-    return { ok: false, reason: `${file} is a stale build (ABI ${loaded.abiVersion}, expected ${NATIVE_ABI_VERSION}); run npm run build:native` };
+    return { ok: false, missing: false, reason: `${file} is a stale build (ABI ${loaded.abiVersion}, expected ${NATIVE_ABI_VERSION}); run npm run build:native` };
   return { ok: true, addon: loaded, path: file };
 }
 
@@ -109,11 +110,12 @@ let cached: AddonLoad | undefined;
 export function loadAddon(): AddonLoad {
   if (cached) return cached;
   const explicit = process.env.PRECOND_NATIVE_ADDON;
-  if (explicit) return (cached = existsSync(explicit) ? loadAddonFrom(explicit) : { ok: false, reason: `PRECOND_NATIVE_ADDON=${explicit} does not exist` });
+  if (explicit)
+    return (cached = existsSync(explicit) ? loadAddonFrom(explicit) : { ok: false, missing: true, reason: `PRECOND_NATIVE_ADDON=${explicit} does not exist` });
   const found = addonCandidates().find((p) => existsSync(p));
   cached = found
     ? loadAddonFrom(found)
-    : { ok: false, reason: `the addon is not built (no ${ADDON_RELATIVE_PATH} above ${moduleDir()}); npm run build:native builds it` };
+    : { ok: false, missing: true, reason: `the addon is not built (no ${ADDON_RELATIVE_PATH} above ${moduleDir()}); npm run build:native builds it` };
   return cached;
 }
 

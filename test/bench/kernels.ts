@@ -1,0 +1,96 @@
+// Bench member "kernels": gemm throughput (GFLOP/s = 2·m·n·k / time) on a few shapes and the
+// per-call cost of tiny gemms, for the TypeScript reference ("ts") and the native addon
+// ("native", same keys; null when not built), plus which CPU path ran and which were available.
+import type { MatrixKernels } from '../../src-main/core/kernels/types.ts';
+import { tsKernels } from '../../src-main/core/kernels/ts.ts';
+import { installKernels } from '../../src-main/runner/native-kernels.ts';
+
+type Gemm = MatrixKernels['gemm'];
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
+
+const THROUGHPUT_SHAPES: readonly [number, number, number][] = [[32, 64, 64], [128, 256, 256], [512, 512, 512]];
+const TINY_SHAPES: readonly [number, number, number][] = [[0, 0, 0], [1, 1, 1], [4, 4, 4], [8, 8, 8], [32, 64, 10]];
+const REPEATS = 5;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Median seconds per call of C = A·B (m×k · k×n, no transposes, beta = 0) over REPEATS batches of ≥ minSeconds. */
+function secondsPerCall(gemm: Gemm, F: Ctor, m: number, n: number, k: number, minSeconds: number): number {
+  const a = new F(m * k).map((_, i) => Math.sin(i)), b = new F(k * n).map((_, i) => Math.cos(i));
+  const c = new F(m * n);
+  const call = () => gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n);
+  // Warm up (JIT, packing buffers), then size a batch to last about minSeconds.
+  let calls = 1, elapsed = 0;
+  call();
+  for (;;) {
+    const t0 = performance.now();
+    for (let r = 0; r < calls; r++) call();
+    elapsed = (performance.now() - t0) / 1000;
+    if (elapsed >= minSeconds / 8) break;
+    calls *= 2;
+  }
+  calls = Math.max(1, Math.round((calls * minSeconds) / elapsed));
+  const samples: number[] = [];
+  for (let rep = 0; rep < REPEATS; rep++) {
+    const t0 = performance.now();
+    for (let r = 0; r < calls; r++) call();
+    samples.push((performance.now() - t0) / 1000 / calls);
+  }
+  return median(samples);
+}
+
+const label = (F: Ctor, [m, n, k]: readonly number[]) => `${F === Float32Array ? 'float32' : 'float64'} ${m}x${n}x${k}`;
+const round = (x: number, digits: number) => Number(x.toPrecision(digits));
+
+/** GFLOP/s per shape and dtype, and nanoseconds per tiny call. */
+function measure(gemm: Gemm): { gflops: Record<string, number>; nsPerCall: Record<string, number> } {
+  const gflops: Record<string, number> = {}, nsPerCall: Record<string, number> = {};
+  for (const F of [Float32Array, Float64Array])
+    for (const shape of THROUGHPUT_SHAPES) {
+      const [m, n, k] = shape;
+      gflops[label(F, shape)] = round((2 * m * n * k) / secondsPerCall(gemm, F, m, n, k, 0.05) / 1e9, 3);
+    }
+  for (const F of [Float32Array, Float64Array])
+    for (const shape of TINY_SHAPES) nsPerCall[label(F, shape)] = round(secondsPerCall(gemm, F, shape[0], shape[1], shape[2], 0.02) * 1e9, 3);
+  return { gflops, nsPerCall };
+}
+
+export function benchKernels(): Record<string, unknown> {
+  const selection = installKernels();
+  const addon = selection.addon;
+  const ts = measure(tsKernels.gemm);
+  const native = addon ? measure(addon.gemm) : null;
+  const cpu = addon?.cpuFeatures() ?? null;
+  // Native float32 128×256×256 on every CPU path this machine can run: what dispatch buys.
+  let byPath: Record<string, number> | null = null;
+  if (addon && cpu) {
+    byPath = {};
+    for (const p of cpu.paths.filter((x) => x.supported)) {
+      addon.selectPath(p.name);
+      byPath[p.name] = round((2 * 128 * 256 * 256) / secondsPerCall(addon.gemm, Float32Array, 128, 256, 256, 0.05) / 1e9, 3);
+    }
+    addon.selectPath(cpu.active);
+  }
+  const speedup: Record<string, number> | null = native
+    ? Object.fromEntries(Object.entries(native.gflops).map(([key, g]) => [key, round(g / ts.gflops[key], 3)]))
+    : null;
+  return {
+    kernel: selection.kernels.name,
+    fallbackReason: selection.reason,
+    cpu: cpu && {
+      arch: cpu.arch,
+      features: cpu.features,
+      available: cpu.paths.filter((p) => p.supported).map((p) => p.name),
+      used: cpu.active,
+    },
+    gemm: {
+      ts,
+      native,
+      nativeSpeedup: speedup,
+      nativeGflopsByPath: byPath && { shape: 'float32 128x256x256', ...byPath },
+    },
+  };
+}

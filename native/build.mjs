@@ -18,11 +18,18 @@ function say(line) {
 
 function giveUp(why, output = '') {
   if (output) process.stderr.write(output.split('\n').slice(-25).join('\n') + '\n');
-  // A half-built or unloadable binary must not be picked up later.
-  rmSync(addonPath, { force: true });
+  try {
+    // A half-built or unloadable binary must not be picked up later.
+    rmSync(addonPath, { force: true });
+  } catch {
+    // Nothing more to do: the loader reports an unloadable file at run time.
+  }
   say(`the native kernels were not built (${why}); the TypeScript kernels will be used. Retry with: npm run build:native`);
   process.exit(0);
 }
+
+// Whatever happens below, the install goes on.
+process.on('uncaughtException', (err) => giveUp(`unexpected error: ${err.message}`));
 
 /** node-gyp's entry script: npm's own (npm_config_node_gyp, set in npm scripts), else a local or npm-bundled one. */
 function findNodeGyp() {

@@ -143,7 +143,9 @@ export interface InstallOptions {
  * Installs the native kernels in core (useKernels) unless `PRECOND_NATIVE=0` or the addon
  * cannot be loaded; then says in one line that the TypeScript kernels are in use.
  * `PRECOND_NATIVE_PATH=<name>` forces a CPU path (e.g. generic; an unknown or unsupported one is
- * reported and ignored). Never throws.
+ * reported and ignored). Never throws. Call it once per thread that computes (core's active
+ * kernels are per thread); pool workers may pass `report: () => {}` and leave the one line to
+ * the main thread.
  */
 export function installKernels(options: InstallOptions = {}): KernelSelection {
   const report = options.report ?? ((line: string) => void process.stderr.write(`${line}\n`));

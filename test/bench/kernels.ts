@@ -45,16 +45,20 @@ function secondsPerCall(gemm: Gemm, F: Ctor, m: number, n: number, k: number, mi
 const label = (F: Ctor, [m, n, k]: readonly number[]) => `${F === Float32Array ? 'float32' : 'float64'} ${m}x${n}x${k}`;
 const round = (x: number, digits: number) => Number(x.toPrecision(digits));
 
-/** GFLOP/s per shape and dtype, and nanoseconds per tiny call. */
+/**
+ * GFLOP/s per shape and dtype, and nanoseconds per tiny call. All float32 first, then float64:
+ * the TS kernel's float32 numbers are from a monomorphic JIT state, its float64 numbers from
+ * one that has seen both dtypes (as in a process that trains both).
+ */
 function measure(gemm: Gemm): { gflops: Record<string, number>; nsPerCall: Record<string, number> } {
   const gflops: Record<string, number> = {}, nsPerCall: Record<string, number> = {};
-  for (const F of [Float32Array, Float64Array])
+  for (const F of [Float32Array, Float64Array]) {
     for (const shape of THROUGHPUT_SHAPES) {
       const [m, n, k] = shape;
       gflops[label(F, shape)] = round((2 * m * n * k) / secondsPerCall(gemm, F, m, n, k, 0.05) / 1e9, 3);
     }
-  for (const F of [Float32Array, Float64Array])
     for (const shape of TINY_SHAPES) nsPerCall[label(F, shape)] = round(secondsPerCall(gemm, F, shape[0], shape[1], shape[2], 0.02) * 1e9, 3);
+  }
   return { gflops, nsPerCall };
 }
 

@@ -17,28 +17,26 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+/** Seconds per call of `call`, over as many calls as fit in minSeconds (the clock read only after 1, 2, 4, ... calls). */
+function batch(call: () => void, minSeconds: number): number {
+  const t0 = performance.now();
+  let calls = 0;
+  for (let chunk = 1; ; chunk *= 2) {
+    for (let r = 0; r < chunk; r++) call();
+    calls += chunk;
+    const elapsed = (performance.now() - t0) / 1000;
+    if (elapsed >= minSeconds) return elapsed / calls;
+  }
+}
+
 /** Median seconds per call of C = A·B (m×k · k×n, no transposes, beta = 0) over REPEATS batches of ≥ minSeconds. */
 function secondsPerCall(gemm: Gemm, F: Ctor, m: number, n: number, k: number, minSeconds: number): number {
   const a = new F(m * k).map((_, i) => Math.sin(i)), b = new F(k * n).map((_, i) => Math.cos(i));
   const c = new F(m * n);
   const call = () => gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n);
-  // Warm up (JIT, packing buffers), then size a batch to last about minSeconds.
-  let calls = 1, elapsed = 0;
-  call();
-  for (;;) {
-    const t0 = performance.now();
-    for (let r = 0; r < calls; r++) call();
-    elapsed = (performance.now() - t0) / 1000;
-    if (elapsed >= minSeconds / 8) break;
-    calls *= 2;
-  }
-  calls = Math.max(1, Math.round((calls * minSeconds) / elapsed));
+  batch(call, minSeconds / 4); // warm up: JIT, packing buffers
   const samples: number[] = [];
-  for (let rep = 0; rep < REPEATS; rep++) {
-    const t0 = performance.now();
-    for (let r = 0; r < calls; r++) call();
-    samples.push((performance.now() - t0) / 1000 / calls);
-  }
+  for (let rep = 0; rep < REPEATS; rep++) samples.push(batch(call, minSeconds));
   return median(samples);
 }
 

@@ -58,8 +58,13 @@ if (!gyp) giveUp('node-gyp not found');
 
 say('building the native kernels (node-gyp)...');
 const started = Date.now();
+// A Node-API addon is the same for Node and Electron: always build against the local Node's
+// headers, even when a packager (electron-builder, @electron/rebuild) points npm at Electron's.
+const env = { ...process.env };
+for (const key of ['npm_config_runtime', 'npm_config_target', 'npm_config_disturl']) delete env[key];
 const result = spawnSync(process.execPath, [gyp, 'rebuild', '--jobs=max', ...nodedirArgs()], {
   cwd: nativeDir,
+  env,
   encoding: 'utf8',
   maxBuffer: 64 * 1024 * 1024,
 });

@@ -1,11 +1,25 @@
-// `npm run bench [-- --json]`: benchmarks, printed as one JSON object. Numbers, not tests:
-// compare ratios measured in the same run. Members are added as the product grows.
+// `npm run bench [-- --json] [-- --only kernels,io,...]`: benchmarks, printed as one JSON object.
+// Numbers, not tests: compare ratios measured in the same run. Each bench lives in its own module
+// and returns sections keyed by implementation ("ts", "native", "torch") or topic ("io", "info");
+// sections from all benches are merged, so "native" sits beside "ts" with the same keys.
 import { benchCsvLoad } from './csv-load.ts';
+import { benchKernels } from './kernels.ts';
 
-const results: Record<string, unknown> = {};
-const json = process.argv.includes('--json');
+type Sections = Record<string, Record<string, unknown>>;
 
-// CSV loading (generated file, loaded in a child process for its own peak RSS); $PRECOND_BENCH_CSV_MB sets the size.
-results.io = { csv_load: await benchCsvLoad(Number(process.env.PRECOND_BENCH_CSV_MB ?? 50)) };
+const benches: Record<string, () => Sections | Promise<Sections>> = {
+  kernels: benchKernels,
+  // A generated CSV loaded in a child process (for its own peak RSS); $PRECOND_BENCH_CSV_MB sets the size.
+  io: async () => ({ io: { csv_load: await benchCsvLoad(Number(process.env.PRECOND_BENCH_CSV_MB ?? 50)) } }),
+};
 
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',')) : null;
+const results: Sections = {};
+for (const [name, bench] of Object.entries(benches)) {
+  if (only && !only.has(name)) continue;
+  for (const [section, values] of Object.entries(await bench())) results[section] = { ...results[section], ...values };
+}
 process.stdout.write(json ? JSON.stringify(results) + '\n' : JSON.stringify(results, null, 2) + '\n');

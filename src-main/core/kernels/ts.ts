@@ -1,6 +1,7 @@
 // TypeScript reference kernels: correct for every input, and written so V8 keeps the inner
 // loops monomorphic and contiguous (i-k-j order for the common non-transposed case).
 import type { FloatArray } from '../tensor.ts';
+import { checkGemmArgs } from './check.ts';
 import type { Kernels } from './types.ts';
 
 function gemm(
@@ -18,6 +19,7 @@ function gemm(
   c: FloatArray,
   ldc: number,
 ): void {
+  checkGemmArgs(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   for (let i = 0; i < m; i++) {
     const ci = i * ldc;
     if (beta === 0) for (let j = 0; j < n; j++) c[ci + j] = 0;

@@ -57,7 +57,10 @@ export class Model {
   readonly layers: readonly LayerInfo[];
   readonly paramSpecs: readonly ParamSpec[];
   private readonly activation: ActivationCode;
+  /** Targets per row (regression), 0 for classification. */
   private readonly targetWidth: number;
+  /** Number of classes (classification), 0 for regression. */
+  private readonly classes: number;
 
   constructor(
     spec: ModelSpec,
@@ -70,6 +73,7 @@ export class Model {
     this.outputDim = head.outputs;
     this.loss = head.loss;
     this.targetWidth = task.kind === 'regression' ? head.outputs : 0;
+    this.classes = task.kind === 'classification' ? task.classes : 0;
     const hidden = this.spec.kind === 'mlp' ? this.spec.hidden : [];
     const act = this.spec.kind === 'mlp' ? this.spec.activation : null;
     this.activation = ActivationCode[act ?? 'relu'];
@@ -140,7 +144,7 @@ export class Model {
    */
   predict(params: ParamSet, batch: Batch, ws: ModelWorkspace, out: Float64Array): void {
     const bound = this.bind(params, ws);
-    const width = this.task.kind === 'classification' ? this.task.classes : this.outputDim;
+    const width = this.classes > 0 ? this.classes : this.outputDim;
     const total = batch.n;
     if (out.length < total * width) throw new Error(`predict: output buffer holds ${out.length} values, ${total * width} needed`);
     const chunk: Batch = { x: batch.x, y: batch.y, rows: batch.rows, start: 0, n: 0 };
@@ -247,8 +251,7 @@ export class Model {
     const start = batch.start ?? 0;
     const xs = ws.x;
     const rowCount = Math.floor(x.length / d);
-    const classification = this.task.kind === 'classification';
-    const classes = classification ? (this.task as { classes: number }).classes : 0;
+    const classes = this.classes;
     const tw = this.targetWidth;
     for (let i = 0; i < n; i++) {
       const r = rows ? rows[start + i] : start + i;
@@ -258,7 +261,7 @@ export class Model {
       const dst = i * d;
       for (let c = 0; c < d; c++) xs[dst + c] = x[src + c];
       if (!withTargets) continue;
-      if (classification) {
+      if (classes > 0) {
         const label = y[r];
         if (!(Number.isInteger(label) && label >= 0 && label < classes))
           throw new Error(`batch sample ${i} (row ${r}): label ${label} is not a class index 0…${classes - 1}`);

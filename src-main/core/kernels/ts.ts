@@ -1,5 +1,5 @@
 // TypeScript reference kernels: correct for every input, and written so V8 keeps the inner
-// loops tight: gemm works on register blocks of 2 rows × 4 columns of C (8 independent
+// loops tight: gemm works on register tiles of 2 rows × 4 columns of C (8 independent
 // accumulators, 6 loads per 8 multiply-adds), whatever the transposes.
 import type { FloatArray } from '../tensor.ts';
 import { tsModelKernels } from './model-ts.ts';
@@ -28,28 +28,48 @@ function gemm(
     scaleMatrix(m, n, beta, c, ldc);
     return;
   }
-  // op(A)[i, p] = a[i·ai + p·ap] and op(B)[p, j] = b[p·bp + j·bj]: one code path for every transpose.
+  // op(A)[i, p] = a[i·ai + p·ap], op(B)[p, j] = b[p·bp + j·bj], C[i, j] = c[i·ldc + j]: one code
+  // path for every transpose.
   const ai = transA ? 1 : lda;
   const ap = transA ? lda : 1;
   const bp = transB ? 1 : ldb;
   const bj = transB ? ldb : 1;
+  // Tiles are 2 rows × 4 columns; the edges take slower 1-row / 1-column blocks. When Cᵀ tiles
+  // better (e.g. 32×10 logits: 10 is no multiple of 4 but 32 is), compute Cᵀ = op(B)ᵀ·op(A)ᵀ
+  // instead: the same kernel with the roles of A and B (and C's strides) exchanged.
+  if (tiledFraction(n, m) > tiledFraction(m, n)) tiles(n, m, k, alpha, b, bj, bp, a, ap, ai, beta, c, 1, ldc);
+  else tiles(m, n, k, alpha, a, ai, ap, b, bp, bj, beta, c, ldc, 1);
+}
+
+/** Share of an m×n result covered by full 2×4 tiles. */
+function tiledFraction(m: number, n: number): number {
+  return ((m - (m % 2)) * (n - (n % 4))) / (m * n);
+}
+
+/** C[i, j] = alpha·Σ_p A[i, p]·B[p, j] + beta·C[i, j] with A[i, p] = a[i·ai + p·ap], B[p, j] = b[p·bp + j·bj], C[i, j] = c[i·ci + j·cj]. */
+function tiles(
+  m: number, n: number, k: number, alpha: number,
+  a: FloatArray, ai: number, ap: number,
+  b: FloatArray, bp: number, bj: number,
+  beta: number, c: FloatArray, ci: number, cj: number,
+): void {
   const m2 = m - (m % 2);
   const n4 = n - (n % 4);
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = Math.min(KC, k - p0);
-    // C = alpha·op(A)·op(B) + beta·C on the first pass over k, then accumulate (beta = 1).
+    // C = alpha·A·B + beta·C on the first pass over k, then accumulate (beta = 1).
     const be = p0 === 0 ? beta : 1;
     const aOff = p0 * ap;
     const bOff = p0 * bp;
     for (let j = 0; j < n4; j += 4) {
       const bj0 = bOff + j * bj;
-      for (let i = 0; i < m2; i += 2) block2x4(kc, alpha, a, aOff + i * ai, ai, ap, b, bj0, bp, bj, be, c, i * ldc + j, ldc);
-      if (m2 < m) block1x4(kc, alpha, a, aOff + m2 * ai, ap, b, bj0, bp, bj, be, c, m2 * ldc + j);
+      for (let i = 0; i < m2; i += 2) block2x4(kc, alpha, a, aOff + i * ai, ai, ap, b, bj0, bp, bj, be, c, i * ci + j * cj, ci, cj);
+      if (m2 < m) block1x4(kc, alpha, a, aOff + m2 * ai, ap, b, bj0, bp, bj, be, c, m2 * ci + j * cj, cj);
     }
     for (let j = n4; j < n; j++) {
       const bj0 = bOff + j * bj;
-      for (let i = 0; i < m2; i += 2) block2x1(kc, alpha, a, aOff + i * ai, ai, ap, b, bj0, bp, be, c, i * ldc + j, ldc);
-      if (m2 < m) block1x1(kc, alpha, a, aOff + m2 * ai, ap, b, bj0, bp, be, c, m2 * ldc + j);
+      for (let i = 0; i < m2; i += 2) block2x1(kc, alpha, a, aOff + i * ai, ai, ap, b, bj0, bp, be, c, i * ci + j * cj, ci);
+      if (m2 < m) block1x1(kc, alpha, a, aOff + m2 * ai, ap, b, bj0, bp, be, c, m2 * ci + j * cj);
     }
   }
 }
@@ -72,7 +92,7 @@ function block2x4(
   k: number, alpha: number,
   a: FloatArray, ia0: number, ai: number, ap: number,
   b: FloatArray, ib0: number, bp: number, bj: number,
-  beta: number, c: FloatArray, c0: number, ldc: number,
+  beta: number, c: FloatArray, c0: number, ci: number, cj: number,
 ): void {
   let ia = ia0;
   let ib = ia0 + ai;
@@ -88,19 +108,21 @@ function block2x4(
     ib += ap;
     q += bp;
   }
-  const c1 = c0 + ldc;
+  // C's tile: rows at c0 and c0 + ci, columns every cj
+  const r0 = c0, r1 = c0 + cj, r2 = r1 + cj, r3 = r2 + cj;
+  const q0 = c0 + ci, q1 = q0 + cj, q2 = q1 + cj, q3 = q2 + cj;
   if (beta === 0) {
-    c[c0] = alpha * s00; c[c0 + 1] = alpha * s01; c[c0 + 2] = alpha * s02; c[c0 + 3] = alpha * s03;
-    c[c1] = alpha * s10; c[c1 + 1] = alpha * s11; c[c1 + 2] = alpha * s12; c[c1 + 3] = alpha * s13;
+    c[r0] = alpha * s00; c[r1] = alpha * s01; c[r2] = alpha * s02; c[r3] = alpha * s03;
+    c[q0] = alpha * s10; c[q1] = alpha * s11; c[q2] = alpha * s12; c[q3] = alpha * s13;
   } else {
-    c[c0] = alpha * s00 + beta * c[c0];
-    c[c0 + 1] = alpha * s01 + beta * c[c0 + 1];
-    c[c0 + 2] = alpha * s02 + beta * c[c0 + 2];
-    c[c0 + 3] = alpha * s03 + beta * c[c0 + 3];
-    c[c1] = alpha * s10 + beta * c[c1];
-    c[c1 + 1] = alpha * s11 + beta * c[c1 + 1];
-    c[c1 + 2] = alpha * s12 + beta * c[c1 + 2];
-    c[c1 + 3] = alpha * s13 + beta * c[c1 + 3];
+    c[r0] = alpha * s00 + beta * c[r0];
+    c[r1] = alpha * s01 + beta * c[r1];
+    c[r2] = alpha * s02 + beta * c[r2];
+    c[r3] = alpha * s03 + beta * c[r3];
+    c[q0] = alpha * s10 + beta * c[q0];
+    c[q1] = alpha * s11 + beta * c[q1];
+    c[q2] = alpha * s12 + beta * c[q2];
+    c[q3] = alpha * s13 + beta * c[q3];
   }
 }
 
@@ -108,7 +130,7 @@ function block1x4(
   k: number, alpha: number,
   a: FloatArray, ia0: number, ap: number,
   b: FloatArray, ib0: number, bp: number, bj: number,
-  beta: number, c: FloatArray, c0: number,
+  beta: number, c: FloatArray, c0: number, cj: number,
 ): void {
   let ia = ia0;
   const b1 = ib0 + bj, b2 = b1 + bj, b3 = b2 + bj;
@@ -120,13 +142,14 @@ function block1x4(
     ia += ap;
     q += bp;
   }
+  const r1 = c0 + cj, r2 = r1 + cj, r3 = r2 + cj;
   if (beta === 0) {
-    c[c0] = alpha * s0; c[c0 + 1] = alpha * s1; c[c0 + 2] = alpha * s2; c[c0 + 3] = alpha * s3;
+    c[c0] = alpha * s0; c[r1] = alpha * s1; c[r2] = alpha * s2; c[r3] = alpha * s3;
   } else {
     c[c0] = alpha * s0 + beta * c[c0];
-    c[c0 + 1] = alpha * s1 + beta * c[c0 + 1];
-    c[c0 + 2] = alpha * s2 + beta * c[c0 + 2];
-    c[c0 + 3] = alpha * s3 + beta * c[c0 + 3];
+    c[r1] = alpha * s1 + beta * c[r1];
+    c[r2] = alpha * s2 + beta * c[r2];
+    c[r3] = alpha * s3 + beta * c[r3];
   }
 }
 
@@ -134,7 +157,7 @@ function block2x1(
   k: number, alpha: number,
   a: FloatArray, ia0: number, ai: number, ap: number,
   b: FloatArray, ib0: number, bp: number,
-  beta: number, c: FloatArray, c0: number, ldc: number,
+  beta: number, c: FloatArray, c0: number, ci: number,
 ): void {
   let ia = ia0;
   let ib = ia0 + ai;
@@ -148,7 +171,7 @@ function block2x1(
     ib += ap;
     q += bp;
   }
-  const c1 = c0 + ldc;
+  const c1 = c0 + ci;
   if (beta === 0) {
     c[c0] = alpha * s0;
     c[c1] = alpha * s1;

@@ -53,7 +53,7 @@ export class Model {
   readonly spec: ResolvedModelSpec;
   /** Width of the model's output: predictions per row (regression) or logits per row. */
   readonly outputDim: number;
-  readonly loss: LossKind;
+  readonly lossKind: LossKind;
   readonly layers: readonly LayerInfo[];
   readonly paramSpecs: readonly ParamSpec[];
   private readonly activation: ActivationCode;
@@ -71,7 +71,7 @@ export class Model {
     if (!Number.isInteger(inputDim) || inputDim < 1) throw new Error(`model input dimension must be a positive integer; got ${inputDim}`);
     const head = headFor(task, this.spec.binaryHead);
     this.outputDim = head.outputs;
-    this.loss = head.loss;
+    this.lossKind = head.loss;
     this.targetWidth = task.kind === 'regression' ? head.outputs : 0;
     this.classes = task.kind === 'classification' ? task.classes : 0;
     const hidden = this.spec.kind === 'mlp' ? this.spec.hidden : [];
@@ -129,7 +129,7 @@ export class Model {
   }
 
   /** Mean loss of the batch, without gradients (parameter gradients are left untouched). */
-  lossOnly(params: ParamSet, batch: Batch, ws: ModelWorkspace): number {
+  loss(params: ParamSet, batch: Batch, ws: ModelWorkspace): number {
     const bound = this.bind(params, ws);
     const n = this.gather(batch, ws, true);
     if (n === 0) throw new Error('loss needs a batch of at least one row');
@@ -157,8 +157,8 @@ export class Model {
       const k = this.outputDim;
       for (let i = 0; i < chunk.n; i++) {
         const o = (done + i) * width;
-        if (this.loss === 'mse') for (let j = 0; j < k; j++) out[o + j] = z[i * k + j];
-        else if (this.loss === 'sigmoid-cross-entropy') {
+        if (this.lossKind === 'mse') for (let j = 0; j < k; j++) out[o + j] = z[i * k + j];
+        else if (this.lossKind === 'sigmoid-cross-entropy') {
           const p = sigmoid(z[i]);
           out[o] = 1 - p;
           out[o + 1] = p;
@@ -189,7 +189,7 @@ export class Model {
       lossSum += this.lossOfOutput(ws, n) * n;
       const z = ws.z[this.layers.length - 1];
       if (classification) {
-        for (let i = 0; i < n; i++) if (predictedClass(z, i, k, this.loss) === ws.labels[i]) correct++;
+        for (let i = 0; i < n; i++) if (predictedClass(z, i, k, this.lossKind) === ws.labels[i]) correct++;
       } else {
         const t = ws.targets;
         for (let i = 0; i < n; i++)
@@ -298,7 +298,7 @@ export class Model {
     const z = ws.z[last];
     const g = ws.g[last];
     const k = this.outputDim;
-    switch (this.loss) {
+    switch (this.lossKind) {
       case 'mse': {
         // mean over rows and outputs of (ŷ − y)²
         const scale = 1 / (n * k);

@@ -72,11 +72,11 @@ describe('gradients match central finite differences (float64, relative error < 
       const ref = referenceForward(model, params, picked, 7);
       expect(Math.abs(loss - referenceLoss(model, ref[ref.length - 1], pickedY))).toBeLessThan(1e-12 * Math.max(1, loss));
       const numeric = Float64Array.from(
-        params.groups.flatMap((g) => Array.from(numericGradient(() => model.lossOnly(params, batch, ws), g.values as Float64Array))),
+        params.groups.flatMap((g) => Array.from(numericGradient(() => model.loss(params, batch, ws), g.values as Float64Array))),
       );
       expect(relativeError(analytic, numeric)).toBeLessThan(1e-6);
       expect(worstElementError(analytic, numeric)).toBeLessThan(1e-6);
-      // and lossOnly did not disturb the gradients, nor the parameters
+      // and loss() did not disturb the gradients, nor the parameters
       expect(flat(params, 'grads')).toEqual(analytic);
       expect(model.lossAndGrad(params, batch, ws)).toBe(loss);
     });
@@ -89,16 +89,16 @@ describe('model structure', () => {
       { name: 'linear.weight', shape: [3, 5], role: 'weight' },
       { name: 'linear.bias', shape: [3], role: 'bias' },
     ]);
-    expect(lin.loss).toBe('softmax-cross-entropy');
+    expect(lin.lossKind).toBe('softmax-cross-entropy');
     const mlp = createModel({ kind: 'mlp', hidden: [8, 6], activation: 'gelu' }, 5, { kind: 'classification', classes: 2 });
     expect(mlp.paramSpecs.map((s) => `${s.name} [${s.shape.join(', ')}]`)).toEqual([
       'layers.0.weight [8, 5]', 'layers.0.bias [8]', 'layers.1.weight [6, 8]', 'layers.1.bias [6]', 'layers.2.weight [1, 6]', 'layers.2.bias [1]',
     ]);
-    expect(mlp.loss).toBe('sigmoid-cross-entropy');
+    expect(mlp.lossKind).toBe('sigmoid-cross-entropy');
     expect(mlp.layers.map((l) => l.activation)).toEqual(['gelu', 'gelu', null]);
     expect(mlp.parameterCount).toBe(8 * 5 + 8 + 6 * 8 + 6 + 6 + 1);
     const reg = createModel({ kind: 'mlp', hidden: [4], activation: 'relu' }, 3, { kind: 'regression', outputs: 2 });
-    expect(reg.loss).toBe('mse');
+    expect(reg.lossKind).toBe('mse');
     expect(reg.outputDim).toBe(2);
     expect(createModel({ kind: 'linear', binaryHead: 'softmax' }, 3, { kind: 'classification', classes: 2 }).outputDim).toBe(2);
   });

@@ -38,8 +38,8 @@ export function referenceLoss(model: Model, out: number[][], y: ArrayLike<number
   let total = 0;
   for (let r = 0; r < n; r++) {
     const z = out[r];
-    if (model.loss === 'mse') for (let j = 0; j < z.length; j++) total += (z[j] - y[r * z.length + j]) ** 2 / z.length;
-    else if (model.loss === 'sigmoid-cross-entropy') {
+    if (model.lossKind === 'mse') for (let j = 0; j < z.length; j++) total += (z[j] - y[r * z.length + j]) ** 2 / z.length;
+    else if (model.lossKind === 'sigmoid-cross-entropy') {
       const p = 1 / (1 + Math.exp(-z[0]));
       total -= y[r] === 1 ? Math.log(p) : Math.log(1 - p);
     } else {

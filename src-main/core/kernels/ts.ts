@@ -1,6 +1,9 @@
 // TypeScript reference kernels: correct for every input, and written so V8 keeps the inner
 // loops tight: gemm works on register tiles of 2 rows × 4 columns of C (8 independent
-// accumulators, 6 loads per 8 multiply-adds), whatever the transposes.
+// accumulators, 6 loads per 8 multiply-adds), whatever the transposes. V8 specializes each
+// loop on the typed-array types it has seen: an isolate that feeds both Float32Array and
+// Float64Array through the same kernels runs both noticeably slower than one that sticks to one
+// dtype (a training run in its own worker does).
 import type { FloatArray } from '../tensor.ts';
 import { tsModelKernels } from './model-ts.ts';
 import type { Kernels } from './types.ts';

@@ -4,11 +4,13 @@
 // sections from all benches are merged, so "native" sits beside "ts" with the same keys.
 import { benchCsvLoad } from './csv-load.ts';
 import { benchKernels } from './kernels.ts';
+import { benchModels } from './models.ts';
 
 type Sections = Record<string, Record<string, unknown>>;
 
 const benches: Record<string, () => Sections | Promise<Sections>> = {
   kernels: benchKernels,
+  models: benchModels,
   // A generated CSV loaded in a child process (for its own peak RSS); $PRECOND_BENCH_CSV_MB sets the size.
   io: async () => ({ io: { csv_load: await benchCsvLoad(Number(process.env.PRECOND_BENCH_CSV_MB ?? 50)) } }),
 };

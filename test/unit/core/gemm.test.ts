@@ -31,3 +31,58 @@ describe('ts gemm', () => {
     expect(c[0]).toBe(11);
   });
 });
+
+describe('ts gemm on odd, non-square and strided shapes', () => {
+  // Every block size of the kernel (2×4 tiles, the 1-row and 1-column remainders) and the split
+  // of k into passes of 256 are exercised, in both dtypes, with padded row strides.
+  const shapes: [number, number, number][] = [
+    [1, 1, 1], [1, 7, 3], [7, 1, 5], [2, 4, 1], [3, 5, 2], [5, 3, 7], [9, 13, 11], [17, 6, 300], [4, 9, 513], [33, 10, 64],
+  ];
+  const coefs: [number, number][] = [[1, 0], [0.5, 2], [-1.5, 1], [0, 0.25]];
+  const rand = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(i * 12.9898 + seed * 78.233) * 3);
+  for (const [m, n, k] of shapes)
+    for (const tA of [false, true])
+      for (const tB of [false, true])
+        it(`m=${m} n=${n} k=${k} transA=${tA} transB=${tB}`, () => {
+          // stored shapes (rows × cols) with 3 columns of padding: lda/ldb/ldc exceed the widths
+          const aCols = tA ? m : k, aRows = tA ? k : m, bCols = tB ? k : n, bRows = tB ? n : k;
+          const lda = aCols + 3, ldb = bCols + 3, ldc = n + 3;
+          const a = rand(aRows * lda, 1), b = rand(bRows * ldb, 2);
+          const c0 = rand(m * ldc, 3);
+          for (const [alpha, beta] of coefs) {
+            const c = c0.slice();
+            const expected = naive(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            tsKernels.gemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            for (let i = 0; i < m; i++)
+              for (let j = 0; j < ldc; j++) {
+                const idx = i * ldc + j;
+                // padding columns of C (j ≥ n) must be left alone
+                if (j >= n) expect(c[idx]).toBe(c0[idx]);
+                else expect(Math.abs(c[idx] - expected[idx])).toBeLessThan(1e-12 * (1 + k));
+              }
+            const a32 = Float32Array.from(a), b32 = Float32Array.from(b), c32 = Float32Array.from(c0);
+            const exp32 = naive(tA, tB, m, n, k, alpha, Float64Array.from(a32), lda, Float64Array.from(b32), ldb, beta, Float64Array.from(c32), ldc);
+            tsKernels.gemm(tA, tB, m, n, k, alpha, a32, lda, b32, ldb, beta, c32, ldc);
+            for (let i = 0; i < m; i++)
+              for (let j = 0; j < n; j++) {
+                const idx = i * ldc + j;
+                expect(Math.abs(c32[idx] - exp32[idx])).toBeLessThan(1e-6 * (1 + Math.abs(exp32[idx])));
+              }
+          }
+        });
+
+  it('returns without touching C when m or n is 0, and scales C by beta when k = 0', () => {
+    const c = Float64Array.of(1, 2, 3, 4);
+    tsKernels.gemm(false, false, 0, 2, 3, 1, new Float64Array(0), 3, new Float64Array(6), 2, 0, c, 2);
+    expect(Array.from(c)).toEqual([1, 2, 3, 4]);
+    tsKernels.gemm(false, false, 2, 2, 0, 1, new Float64Array(0), 1, new Float64Array(0), 2, 3, c, 2);
+    expect(Array.from(c)).toEqual([3, 6, 9, 12]);
+  });
+
+  it('propagates NaN from A or B even where the other operand is 0', () => {
+    const c = new Float64Array(4);
+    tsKernels.gemm(false, false, 2, 2, 2, 1, Float64Array.of(0, 0, 1, 1), 2, Float64Array.of(NaN, 1, 1, 1), 2, 0, c, 2);
+    expect(Number.isNaN(c[0])).toBe(true);
+    expect(c[3]).toBe(2);
+  });
+});

@@ -80,12 +80,19 @@ export function boxScales(box: Box, a: PlotArea): { px: (x: number) => number; p
 
 const r2 = (v: number): string => String(Math.round(v * 100) / 100);
 
-/** d3-contour MultiPolygons (grid coordinates) → SVG path data in the plot area. */
+/**
+ * d3-contour MultiPolygons (grid coordinates) → SVG path data in the plot area, as open lines.
+ * d3-contour returns the filled region f ≥ level, whose rings run along the grid's border where
+ * the region touches it; those border edges are not part of the level line and are left out.
+ */
 export function contourPathData(values: ArrayLike<number>, nx: number, ny: number, levels: readonly number[], a: PlotArea): { level: number; d: string }[] {
   // d3-contour wants finite numbers; overflowing samples are far above every level anyway.
   const clean = Array.from(values, (v) => (Number.isFinite(v) ? v : Number.MAX_VALUE));
   const sx = (a.right - a.left) / nx;
   const sy = (a.bottom - a.top) / ny;
+  // An edge between two border points (including the cut corners of the grid) is border, not level line.
+  const border = (p: number[]) => p[0] <= 0 || p[0] >= nx || p[1] <= 0 || p[1] >= ny;
+  const onBorder = (p: number[], q: number[]) => border(p) && border(q);
   return contours()
     .size([nx, ny])
     .thresholds(levels as number[])(clean)
@@ -93,10 +100,18 @@ export function contourPathData(values: ArrayLike<number>, nx: number, ny: numbe
       let d = '';
       for (const polygon of mp.coordinates) {
         for (const ring of polygon) {
-          ring.forEach(([gx, gy], k) => {
-            d += `${k === 0 ? 'M' : 'L'}${r2(a.left + gx * sx)} ${r2(a.top + gy * sy)}`;
-          });
-          d += 'Z';
+          let pen = false;
+          for (let k = 1; k < ring.length; k++) {
+            const p = ring[k - 1];
+            const q = ring[k];
+            if (onBorder(p, q)) {
+              pen = false;
+              continue;
+            }
+            if (!pen) d += `M${r2(a.left + p[0] * sx)} ${r2(a.top + p[1] * sy)}`;
+            d += `L${r2(a.left + q[0] * sx)} ${r2(a.top + q[1] * sy)}`;
+            pen = true;
+          }
         }
       }
       return { level: mp.value, d };

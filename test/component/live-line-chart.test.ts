@@ -56,7 +56,8 @@ describe('LiveLineChart', () => {
     api.append('a', { step, value });
     api.append('a', [{ step: 100_000, value: 42 }]);
     frames.runFrames();
-    const raw = chart().data.datasets[0].data;
+    expect(chart().data.datasets[0].data).toEqual([]); // no faint raw line without smoothing
+    const raw = chart().data.datasets[1].data;
     expect(raw.length).toBeLessThanOrEqual(512);
     expect(raw[0]).toEqual({ x: 0, y: value[0] });
     expect(raw.at(-1)).toEqual({ x: 100_000, y: 42 });
@@ -80,11 +81,12 @@ describe('LiveLineChart', () => {
     const filter = chart().options.plugins!.legend.labels!.filter as (i: { datasetIndex: number }) => boolean;
     expect([0, 1, 2, 3].map((datasetIndex) => filter({ datasetIndex }))).toEqual([false, true, false, true]);
     expect(Array.from(api.exportData()[0].smoothed!)).toEqual(Array.from(expected));
-    // Turning smoothing off hides the smoothed lines and shows the raw ones at full colour.
+    // Turning smoothing off hides the faint raw line; the main line then shows the raw values at full colour.
     await w.setProps({ smoothing: 0 });
     frames.runFrames();
-    expect(chart().data.datasets[1].hidden).toBe(true);
-    expect(String(chart().data.datasets[0].borderColor)).toMatch(/, 1\)$/);
+    expect(chart().data.datasets[0].hidden).toBe(true);
+    expect(chart().data.datasets[1].data.map((p) => p.y)).toEqual(values);
+    expect(String(chart().data.datasets[1].borderColor)).toMatch(/, 1\)$/);
     expect(api.exportData()[0].smoothed).toBeUndefined();
     w.unmount();
   });
@@ -99,8 +101,8 @@ describe('LiveLineChart', () => {
     // re-styled on the next watcher flush
     return w.vm.$nextTick().then(() => {
       const ds = chart().data.datasets;
-      expect(ds[2].borderWidth).toBe(2.5);
-      expect(String(ds[0].borderColor)).toMatch(/0\.2\)$/);
+      expect(ds[3].borderWidth).toBe(2.5);
+      expect(String(ds[1].borderColor)).toMatch(/0\.2\)$/);
       chart().options.onHover!({}, []);
       expect(w.emitted('hover')!.at(-1)).toEqual([null]);
       w.unmount();
@@ -115,11 +117,11 @@ describe('LiveLineChart', () => {
       { step: 20, epoch: 1, value: 0.5 },
     ]);
     frames.runFrames();
-    expect(chart().data.datasets[0].data).toEqual([{ x: 0, y: 1 }, { x: 0.5, y: NaN }, { x: 1, y: 0.5 }]);
+    expect(chart().data.datasets[1].data).toEqual([{ x: 0, y: 1 }, { x: 0.5, y: NaN }, { x: 1, y: 0.5 }]);
     expect((chart().options.scales as { y: { type: string } }).y.type).toBe('logarithmic');
     await w.setProps({ xKey: 'step', logY: false });
     frames.runFrames();
-    expect(chart().data.datasets[0].data.map((p) => p.x)).toEqual([0, 10, 20]);
+    expect(chart().data.datasets[1].data.map((p) => p.x)).toEqual([0, 10, 20]);
     expect((chart().options.scales as { y: { type: string } }).y.type).toBe('linear');
     expect((chart().options.scales as { x: { title: { text: string } } }).x.title.text).toBe('step');
     w.unmount();

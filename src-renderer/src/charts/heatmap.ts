@@ -74,11 +74,14 @@ export function computeLayout(rows: number, cols: number, hasBias: boolean, o: L
   const reserved = 2 * PAD + LEGEND_GAP + LEGEND_BAR + LEGEND_LABELS;
   // Width first: the bias strip is as wide as a cell but at least 10 px.
   let cellW = Math.min(maxCell, Math.max(0.25, (o.width - reserved - (hasBias ? BIAS_GAP + 10 : 0)) / cols));
-  const biasW = hasBias ? Math.max(10, cellW) : 0;
+  const biasW = hasBias ? Math.round(Math.max(10, cellW)) : 0;
   if (hasBias) cellW = Math.min(maxCell, Math.max(0.25, (o.width - reserved - BIAS_GAP - biasW) / cols));
-  const cellH = Math.min(maxHeight / rows, Math.max(cellW, Math.min(maxCell, minMatrixHeight / rows)));
-  const mw = cellW * cols;
-  const mh = cellH * rows;
+  const rawCellH = Math.min(maxHeight / rows, Math.max(cellW, Math.min(maxCell, minMatrixHeight / rows)));
+  // Whole-pixel matrix edges, so the frame drawn around it never blends into the outer cells.
+  const mw = Math.max(1, Math.round(cellW * cols));
+  const mh = Math.max(1, Math.round(rawCellH * rows));
+  cellW = mw / cols;
+  const cellH = mh / rows;
   const matrix = { x: PAD, y: top, w: mw, h: mh, cellW, cellH };
   const bias = hasBias ? { x: PAD + mw + BIAS_GAP, y: top, w: biasW, h: mh } : null;
   const legendX = (bias ? bias.x + bias.w : PAD + mw) + LEGEND_GAP;

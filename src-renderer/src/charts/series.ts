@@ -57,9 +57,10 @@ export class SeriesData {
   private readonly rawDecimator: MinMaxDecimator;
   private readonly smoothDecimator: MinMaxDecimator;
 
-  constructor(smoothingWeight = 0, maxChunks = 512) {
+  /** rawChunks: the raw line's own budget (it is drawn faint behind the smoothed one, so may be coarser). */
+  constructor(smoothingWeight = 0, maxChunks = 512, rawChunks = maxChunks) {
     this.ema = new IncrementalEma(smoothingWeight);
-    this.rawDecimator = new MinMaxDecimator(maxChunks);
+    this.rawDecimator = new MinMaxDecimator(rawChunks);
     this.smoothDecimator = new MinMaxDecimator(maxChunks);
   }
 
@@ -153,7 +154,8 @@ export class SeriesData {
   displayPoints(key: XKey, which: 'raw' | 'smoothed', logY: boolean, scratch: { buffer: Int32Array }): { x: number; y: number }[] {
     const dec = which === 'raw' ? this.rawDecimator : this.smoothDecimator;
     const ys = which === 'raw' ? this.value.data : this.smoothed.data;
-    const xs = this.x(key);
+    const col = key === 'step' ? this.step : key === 'epoch' ? this.epoch : this.time;
+    const xs = col ? col.data : null; // a missing column: every x is NaN (nothing to draw on that axis)
     const n = dec.indices(scratch);
     const idx = scratch.buffer;
     const out = new Array<{ x: number; y: number }>(n);
@@ -161,7 +163,7 @@ export class SeriesData {
       const i = idx[k];
       const y = ys[i];
       // chart.js draws NaN as a gap; ±Infinity (and ≤0 on a log axis) cannot be drawn either.
-      out[k] = { x: xs[i], y: Number.isFinite(y) && (!logY || y > 0) ? y : NaN };
+      out[k] = { x: xs ? xs[i] : NaN, y: Number.isFinite(y) && (!logY || y > 0) ? y : NaN };
     }
     return out;
   }

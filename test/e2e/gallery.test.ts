@@ -1,11 +1,11 @@
 // The component gallery in a real Chromium: drawing, hover, live appends, animation, exports,
 // and frame times while 20 series × 100k points stream in (printed, not asserted).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { browserUnavailableReason, launchBrowser, newPage, pngSize, screenshot } from '../helpers/browser.ts';
+import { browserUnavailableReason, launchBrowser, newPage, pngSize, screenshot, screenshotDir } from '../helpers/browser.ts';
 import { buildGallery, serveDir, type StaticServer } from '../helpers/gallery.ts';
 
 const unavailable = browserUnavailableReason();
@@ -192,6 +192,7 @@ describe.skipIf(unavailable !== null)('component gallery in Chromium', () => {
       expect(size).toEqual({ width: 2 * css.width, height: 2 * css.height });
     }
     const b64 = await page.evaluate(() => window.__gallery.live.png('light'));
+    writeFileSync(join(screenshotDir(), 'export-live-light.png'), Buffer.from(b64, 'base64'));
     const corner = await page.evaluate(async (data) => {
       const img = new Image();
       img.src = `data:image/png;base64,${data}`;
@@ -243,6 +244,7 @@ describe.skipIf(unavailable !== null)('component gallery in Chromium', () => {
   test('a heatmap frame exports as a PNG at twice its layout size', async () => {
     const layout = await page.evaluate(() => window.__gallery.heatmap.layout());
     const b64 = await page.evaluate(() => window.__gallery.heatmap.png());
+    writeFileSync(join(screenshotDir(), 'export-heatmap-light.png'), Buffer.from(b64, 'base64'));
     const size = pngSize(Buffer.from(b64, 'base64'));
     // The export adds a title line above the matrix.
     expect(size.width).toBe(2 * layout.width);
@@ -289,7 +291,18 @@ describe.skipIf(unavailable !== null)('component gallery in Chromium', () => {
     const darkPath = await screenshot(dark, 'gallery-dark');
     for (const s of ['live', 'heatmaps', 'percentiles', 'contours', 'schedules']) await screenshot(dark, `gallery-dark-${s}`, { selector: `#${s}` });
     for (const s of ['live', 'heatmaps', 'percentiles', 'contours', 'schedules', 'stress']) await screenshot(page, `gallery-light-${s}`, { selector: `#${s}` });
-    console.log(`screenshots: ${light}, ${darkPath} and per-section ones beside them`);
+    // What the SVG exports look like, rendered by Chromium on their own.
+    for (const [name, svg] of [
+      ['export-live-svg', await page.evaluate(() => window.__gallery.live.svg('light'))],
+      ['export-contour-svg', await page.evaluate(() => window.__gallery.contour.svg('light'))],
+    ]) {
+      writeFileSync(join(screenshotDir(), `${name}.svg`), svg);
+      const { page: p } = await newPage(browser, { width: 1200, height: 500 });
+      await p.setContent(`<body style="margin:0">${svg}</body>`);
+      await screenshot(p, name, { selector: 'svg' });
+      await p.context().close();
+    }
+    console.log(`screenshots: ${light}, ${darkPath} and per-section ones and exports beside them`);
     const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(bg).toBe('rgb(13, 17, 23)');
     await dark.context().close();

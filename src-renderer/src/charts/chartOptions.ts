@@ -1,6 +1,15 @@
 // Shared chart.js options: theme colours on axes, grid, legend, title and tooltip.
 import type { ChartOptions } from 'chart.js';
+import { formatNumber } from './format.ts';
 import type { ChartTheme } from './theme.ts';
+
+/** Log-axis tick label: 1, 2 and 5 × 10^k are labelled (compactly), other ticks only get a grid line. */
+export function logTickLabel(value: number | string): string {
+  const v = Number(value);
+  if (!(v > 0)) return '';
+  const mantissa = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
+  return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6) ? formatNumber(v) : '';
+}
 
 export interface AxisTexts {
   title?: string;
@@ -32,7 +41,7 @@ export function baseLineOptions(theme: ChartTheme, texts: AxisTexts, logY: boole
       y: {
         type: logY ? 'logarithmic' : 'linear',
         title: axisTitle(texts.yLabel),
-        ticks: { color: theme.muted },
+        ticks: logY ? { color: theme.muted, callback: logTickLabel } : { color: theme.muted },
         grid: { color: theme.grid },
         border: { color: theme.grid },
       },

@@ -94,8 +94,17 @@ export class SeriesData {
       const c = cols[key];
       if (c && c.length !== n) throw new RangeError(`${key} has ${c.length} entries, value has ${n}`);
     }
-    const { step, value, epoch, time } = cols;
-    for (let k = 0; k < n; k++) this.append(step[k], value[k], epoch?.[k], time?.[k]);
+    if (cols.epoch || cols.time || this.epoch || this.time) {
+      const { step, value, epoch, time } = cols;
+      for (let k = 0; k < n; k++) this.append(step[k], value[k], epoch?.[k], time?.[k]);
+      return;
+    }
+    // Fast path (step and value only): copy the columns in bulk, then feed the decimators and the EMA.
+    const start = this.value.length;
+    this.step.grow(start + n).set(cols.step, start);
+    this.value.grow(start + n).set(cols.value, start);
+    this.step.length = this.value.length = start + n;
+    for (let i = start; i < start + n; i++) this.afterAppend(i);
   }
 
   private nanColumn(length: number): Column {

@@ -187,10 +187,11 @@ export function installGalleryApi(g: GalleryRefs): void {
     /** Times one flush of the stress chart (all series dirty): decimation, chart.update, and a bare redraw. */
     stressBreakdown: () => {
       const c = g.stressChart.value!;
-      const ids = c.exportData().map((s) => s.id);
+      const series = c.exportData();
       const out = [];
       for (let k = 0; k < 5; k++) {
-        for (const id of ids) c.append(id, { step: 1e9 + k, value: 1 });
+        // one more point per series, continuing each series
+        for (const s of series) c.append(s.id, { step: s.step[s.step.length - 1] + 1 + k, value: s.value[s.value.length - 1] });
         c.flush();
         const st = c.stats();
         const t = performance.now();

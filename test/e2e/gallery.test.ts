@@ -1,6 +1,6 @@
 // The component gallery in a real Chromium: drawing, hover, live appends, animation, exports,
 // and frame times while 20 series × 100k points stream in (printed, not asserted).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -141,6 +141,7 @@ describe.skipIf(unavailable !== null)('component gallery in Chromium', () => {
   });
 
   test('hovering a heatmap cell shows its name, index, value and effective step', async () => {
+    await page.locator('#heatmaps canvas').first().scrollIntoViewIfNeeded();
     const p = await page.evaluate(() => window.__gallery.heatmap.cellPoint(3, 17));
     await page.mouse.move(p.x, p.y);
     const tip = page.locator('#heatmaps .pl-heatmap-tooltip').first();
@@ -192,7 +193,7 @@ describe.skipIf(unavailable !== null)('component gallery in Chromium', () => {
       expect(size).toEqual({ width: 2 * css.width, height: 2 * css.height });
     }
     const b64 = await page.evaluate(() => window.__gallery.live.png('light'));
-    writeFileSync(join(screenshotDir(), 'export-live-light.png'), Buffer.from(b64, 'base64'));
+    if (process.env.PRECOND_SCREENSHOTS) writeFileSync(join(screenshotDir(), 'export-live-light.png'), Buffer.from(b64, 'base64'));
     const corner = await page.evaluate(async (data) => {
       const img = new Image();
       img.src = `data:image/png;base64,${data}`;
@@ -244,7 +245,7 @@ describe.skipIf(unavailable !== null)('component gallery in Chromium', () => {
   test('a heatmap frame exports as a PNG at twice its layout size', async () => {
     const layout = await page.evaluate(() => window.__gallery.heatmap.layout());
     const b64 = await page.evaluate(() => window.__gallery.heatmap.png());
-    writeFileSync(join(screenshotDir(), 'export-heatmap-light.png'), Buffer.from(b64, 'base64'));
+    if (process.env.PRECOND_SCREENSHOTS) writeFileSync(join(screenshotDir(), 'export-heatmap-light.png'), Buffer.from(b64, 'base64'));
     const size = pngSize(Buffer.from(b64, 'base64'));
     // The export adds a title line above the matrix.
     expect(size.width).toBe(2 * layout.width);
@@ -281,7 +282,22 @@ describe.skipIf(unavailable !== null)('component gallery in Chromium', () => {
     expect(report.displayedPoints).toBeLessThanOrEqual(20 * (1024 + 512));
   }, 180_000);
 
-  test('screenshots, light and dark', async () => {
+  test('follows the OS dark theme: page and chart colours come from the dark CSS variables', async () => {
+    const { page: dark } = await newPage(browser, { colorScheme: 'dark' });
+    await dark.goto(server.url);
+    await dark.waitForFunction(() => (globalThis as unknown as { __gallery?: unknown }).__gallery !== undefined);
+    const r = await dark.evaluate(() => ({
+      bg: getComputedStyle(document.body).backgroundColor,
+      // the contour plot's SVG takes its tick-label colour from the theme (--pl-muted)
+      fg: document.querySelector('#contours .pl-contour-svg g.ticks')?.getAttribute('fill') ?? null,
+    }));
+    expect(r.bg).toBe('rgb(13, 17, 23)');
+    expect(r.fg).toBe('#9198a1'); // --pl-muted of the dark block: the tick labels
+    await dark.context().close();
+  });
+
+  // Screenshots take a while; they are taken when asked for: PRECOND_SCREENSHOTS=DIR npm test
+  test.skipIf(!process.env.PRECOND_SCREENSHOTS)('screenshots, light and dark (PRECOND_SCREENSHOTS=DIR)', async () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     const light = await screenshot(page, 'gallery-light');
     const { page: dark } = await newPage(browser, { colorScheme: 'dark' });
@@ -291,6 +307,12 @@ describe.skipIf(unavailable !== null)('component gallery in Chromium', () => {
     const darkPath = await screenshot(dark, 'gallery-dark');
     for (const s of ['live', 'heatmaps', 'percentiles', 'contours', 'schedules']) await screenshot(dark, `gallery-dark-${s}`, { selector: `#${s}` });
     for (const s of ['live', 'heatmaps', 'percentiles', 'contours', 'schedules', 'stress']) await screenshot(page, `gallery-light-${s}`, { selector: `#${s}` });
+    await page.locator('#heatmaps canvas').first().scrollIntoViewIfNeeded();
+    const p = await page.evaluate(() => window.__gallery.heatmap.cellPoint(3, 17));
+    await page.mouse.move(p.x, p.y);
+    await page.locator('#heatmaps .pl-heatmap-tooltip').first().waitFor();
+    await screenshot(page, 'gallery-light-heatmap-hover', { selector: '#heatmaps' });
+    await page.mouse.move(2, 2);
     // What the SVG exports look like, rendered by Chromium on their own.
     for (const [name, svg] of [
       ['export-live-svg', await page.evaluate(() => window.__gallery.live.svg('light'))],
@@ -303,8 +325,7 @@ describe.skipIf(unavailable !== null)('component gallery in Chromium', () => {
       await p.context().close();
     }
     console.log(`screenshots: ${light}, ${darkPath} and per-section ones and exports beside them`);
-    const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    expect(bg).toBe('rgb(13, 17, 23)');
+    for (const path of [light, darkPath]) expect(pngSize(readFileSync(path)).width).toBe(1280);
     await dark.context().close();
   });
 });

@@ -42,6 +42,7 @@ interface G {
     layout(): { width: number; height: number };
     png(): Promise<string>;
   };
+  percentile: { svg(): string; png(): Promise<string>; cssSize(): { width: number; height: number } };
   smallHeatmap: { cellPoint(r: number, c: number): { px: number; py: number }; invalidColor(): Rgb };
   contour: { svg(bg?: string): string; reset(): void; play(): void; maxSteps(): number };
   stress(series: number, perSeries: number, batch: number, smoothing: number): Promise<Record<string, number>>;
@@ -240,6 +241,22 @@ describe.skipIf(unavailable !== null)('component gallery in Chromium', () => {
     });
     expect(c).toMatchObject({ error: null, viewBox: '0 0 560 420' });
     expect(c.levels).toBeGreaterThan(10);
+  });
+
+  test('the percentile-band chart exports its bands and median to SVG and PNG', async () => {
+    const r = await page.evaluate(() => {
+      const doc = new DOMParser().parseFromString(window.__gallery.percentile.svg(), 'image/svg+xml');
+      return {
+        error: doc.querySelector('parsererror')?.textContent ?? null,
+        bands: doc.querySelectorAll('path.band').length,
+        lines: doc.querySelectorAll('path.line').length,
+        legend: [...doc.querySelectorAll('.legend text')].map((t) => t.textContent),
+      };
+    });
+    expect(r).toEqual({ error: null, bands: 2, lines: 5, legend: ['p5–p95', 'p25–p75', 'median'] });
+    const css = await page.evaluate(() => window.__gallery.percentile.cssSize());
+    const size = pngSize(Buffer.from(await page.evaluate(() => window.__gallery.percentile.png()), 'base64'));
+    expect(size).toEqual({ width: 2 * css.width, height: 2 * css.height });
   });
 
   test('a heatmap frame exports as a PNG at twice its layout size', async () => {

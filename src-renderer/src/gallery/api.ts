@@ -4,6 +4,7 @@ import type { Ref } from 'vue';
 import type LiveLineChart from '../components/LiveLineChart.vue';
 import type Heatmap from '../components/Heatmap.vue';
 import type ContourPlot from '../components/ContourPlot.vue';
+import type PercentileBandChart from '../components/PercentileBandChart.vue';
 import { formatNumber } from '../charts/format.ts';
 import { Decimation } from 'chart.js';
 import { Chart, createChart } from '../charts/chartjs.ts';
@@ -22,6 +23,7 @@ export interface GalleryRefs {
   live: Ref<Live | null>;
   heatmap: Ref<InstanceType<typeof Heatmap> | null>;
   smallHeatmap: Ref<InstanceType<typeof Heatmap> | null>;
+  percentile: Ref<InstanceType<typeof PercentileBandChart> | null>;
   contour: Ref<InstanceType<typeof ContourPlot> | null>;
   stressChart: Ref<Live | null>;
   stress: (series?: number, perSeries?: number, batch?: number, smoothing?: number) => Promise<Record<string, number>>;
@@ -137,6 +139,11 @@ export function installGalleryApi(g: GalleryRefs): void {
     smallHeatmap: {
       cellPoint: (row: number, col: number) => cellPoint(g.smallHeatmap.value!, row, col),
       invalidColor: () => colormap('magma').invalid,
+    },
+    percentile: {
+      svg: () => g.percentile.value!.toSvg({ background: 'light' }),
+      png: async () => blobToBase64(await g.percentile.value!.toPng({ background: 'light' })),
+      cssSize: () => cssSize(g.percentile.value?.getChart()?.canvas),
     },
     contour: {
       svg: (background: 'light' | 'theme' | 'transparent' = 'light') => g.contour.value!.toSvg({ background }),

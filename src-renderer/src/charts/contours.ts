@@ -3,8 +3,7 @@
 // The ContourPlot component renders the scene as live SVG; sceneToSvg writes the same scene as
 // a standalone SVG document for export.
 import { contours } from 'd3-contour';
-import { escapeXml } from '../export/svg.ts';
-import { formatNumber } from './format.ts';
+import { escapeXml, formatNumber } from './format.ts';
 import { linearTicks } from './ticks.ts';
 
 export interface Box {

@@ -24,3 +24,8 @@ export function formatPowerOfTen(exponent: number): string {
   if (Number.isInteger(exponent)) return `1e${exponent}`;
   return formatNumber(10 ** exponent, 2);
 }
+
+/** Text for SVG/XML content and attribute values. */
+export function escapeXml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+}

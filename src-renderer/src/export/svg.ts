@@ -6,6 +6,7 @@
 // out: its chart area, its scales' ticks and pixel mapping, and each dataset's element positions.
 // So the SVG shows exactly the canvas's geometry, as clean <path>s and <text>, in ~150 lines.
 import type { Chart, Scale } from 'chart.js';
+import { escapeXml } from '../charts/format.ts';
 import { LIGHT_THEME, readTheme, type ChartTheme } from '../charts/theme.ts';
 
 export interface SvgOptions {
@@ -47,9 +48,7 @@ export interface SvgLineChart {
   legend: { label: string; color: string }[];
 }
 
-export function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
+export { escapeXml };
 
 const r2 = (v: number): string => String(Math.round(v * 100) / 100);
 

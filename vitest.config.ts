@@ -18,6 +18,8 @@ export default defineConfig({
           name: 'component',
           environment: 'happy-dom',
           include: ['test/component/**/*.test.ts'],
+          // theme.css is read as text by its test (LIGHT_THEME must equal its light block).
+          css: { include: [/components\/theme\.css/] },
         },
       },
       {

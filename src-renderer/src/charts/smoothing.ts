@@ -1,0 +1,93 @@
+// TensorBoard's debiased exponential moving average (the "Smoothing" slider of its scalar
+// dashboard), applied to a full-resolution series before any display decimation.
+
+/** The largest weight the UI offers; weight 1 would freeze the average at its first value. */
+export const MAX_SMOOTHING_WEIGHT = 0.999;
+
+/** Clamps a smoothing weight into [0, 0.999]; NaN becomes 0 (no smoothing). */
+export function clampSmoothingWeight(weight: number): number {
+  if (!Number.isFinite(weight) || weight <= 0) return 0;
+  return Math.min(weight, MAX_SMOOTHING_WEIGHT);
+}
+
+/** True when every value equals the first (NaN never equals itself, so a NaN makes it false). */
+function isConstant(values: ArrayLike<number>, count: number): boolean {
+  const first = values[0];
+  for (let i = 1; i < count; i++) if (values[i] !== first) return false;
+  return count > 0 && first === first;
+}
+
+/**
+ * Debiased EMA, exactly as TensorBoard computes it:
+ *   last_n = w·last_{n-1} + (1-w)·y_n,  smoothed_n = last_n / (1 - w^n)
+ * where n counts the finite values seen so far. Non-finite values pass through unchanged and do
+ * not enter the average; a constant series is returned as it is (no rounding drift).
+ */
+export function emaSmooth(values: ArrayLike<number>, weight: number, out?: Float64Array): Float64Array {
+  const count = values.length;
+  const result = out ?? new Float64Array(count);
+  fillEma(values, count, clampSmoothingWeight(weight), result);
+  return result;
+}
+
+/** Writes the debiased EMA of values[0..count) into out[0..count). */
+function fillEma(values: ArrayLike<number>, count: number, w: number, out: Float64Array): void {
+  if (isConstant(values, count)) {
+    for (let i = 0; i < count; i++) out[i] = values[i];
+    return;
+  }
+  let last = 0;
+  let numAccum = 0;
+  for (let i = 0; i < count; i++) {
+    const y = values[i];
+    if (!Number.isFinite(y)) {
+      out[i] = y;
+      continue;
+    }
+    last = last * w + (1 - w) * y;
+    numAccum++;
+    out[i] = last / (1 - Math.pow(w, numAccum));
+  }
+}
+
+/**
+ * The same EMA computed while points arrive one by one. `push` returns the smoothed value of the
+ * new point, or `rewrite` when the series has just stopped being constant: then every earlier
+ * smoothed value changes (from the raw constant to the debiased average) and has been rewritten
+ * into `out`. The result always equals emaSmooth over the whole series so far, bit for bit.
+ */
+export class IncrementalEma {
+  private last = 0;
+  private numAccum = 0;
+  private constantSoFar = true;
+  private first = NaN;
+  private count = 0;
+
+  constructor(readonly weight: number) {
+    this.weight = clampSmoothingWeight(weight);
+  }
+
+  /** values[0..count] holds the series including the new point at index count-1 of the result. */
+  push(values: ArrayLike<number>, out: Float64Array): number | 'rewrite' {
+    const i = this.count++;
+    const y = values[i];
+    const w = this.weight;
+    let smoothedFinite = NaN;
+    if (Number.isFinite(y)) {
+      this.last = this.last * w + (1 - w) * y;
+      this.numAccum++;
+      smoothedFinite = this.last / (1 - Math.pow(w, this.numAccum));
+    }
+    if (i === 0) {
+      this.first = y;
+      this.constantSoFar = y === y;
+    } else if (this.constantSoFar && y !== this.first) {
+      this.constantSoFar = false;
+      fillEma(values, this.count, w, out);
+      return 'rewrite';
+    }
+    const smoothed = this.constantSoFar ? y : Number.isFinite(y) ? smoothedFinite : y;
+    out[i] = smoothed;
+    return smoothed;
+  }
+}

@@ -1,0 +1,58 @@
+import { describe, expect, test } from 'vitest';
+import { IncrementalEma, clampSmoothingWeight, emaSmooth } from '../../src-renderer/src/charts/smoothing.ts';
+import { prng } from '../../src-renderer/src/gallery/synthetic.ts';
+
+describe('TensorBoard debiased EMA', () => {
+  test('matches a hand-computed series', () => {
+    // w = 0.5: last_1 = 0.5, /(1-0.5) = 1; last_2 = 0.25+1 = 1.25, /0.75 = 5/3; last_3 = 0.625+1.5 = 2.125, /0.875 = 17/7.
+    const s = emaSmooth([1, 2, 3], 0.5);
+    expect(s[0]).toBeCloseTo(1, 15);
+    expect(s[1]).toBeCloseTo(5 / 3, 15);
+    expect(s[2]).toBeCloseTo(17 / 7, 15);
+    // w = 0.9 on [10, 0, 0]: 1/0.1·1 = 10; (0.9)/(0.19) = 4.7368…; (0.81)/(0.271) = 2.98893…
+    const t = emaSmooth([10, 0, 0], 0.9);
+    expect(t[1]).toBeCloseTo(0.9 / 0.19 * 1, 12);
+    expect(t[2]).toBeCloseTo(0.81 / 0.271, 12);
+  });
+
+  test('leaves a constant series exactly as it is, even at weight 0.999', () => {
+    const c = new Array(5000).fill(0.1);
+    expect(Array.from(emaSmooth(c, 0.999))).toEqual(c);
+  });
+
+  test('passes non-finite values through without letting them into the average', () => {
+    const s = emaSmooth([1, NaN, 3, Infinity], 0.5);
+    expect(s[0]).toBe(1);
+    expect(s[1]).toBeNaN();
+    // the second finite value is the 2nd accumulated one: (0.25 + 1.5) / 0.75
+    expect(s[2]).toBeCloseTo(1.75 / 0.75, 15);
+    expect(s[3]).toBe(Infinity);
+  });
+
+  test('weight 0 is the identity and weights are clamped to [0, 0.999]', () => {
+    const v = [3, 1, 4, 1, 5];
+    expect(Array.from(emaSmooth(v, 0))).toEqual(v);
+    expect(clampSmoothingWeight(1)).toBe(0.999);
+    expect(clampSmoothingWeight(-2)).toBe(0);
+    expect(clampSmoothingWeight(NaN)).toBe(0);
+    expect(Array.from(emaSmooth(v, 5))).toEqual(Array.from(emaSmooth(v, 0.999)));
+  });
+
+  test('the incremental form equals the whole-series form bit for bit', () => {
+    const rand = prng(7);
+    const cases = [
+      Array.from({ length: 3000 }, () => rand() * 10),
+      [...new Array(100).fill(2), 3, 1, ...Array.from({ length: 50 }, () => rand())],
+      [NaN, 1, 2, NaN, 3],
+      [5, 5, 5],
+    ];
+    for (const values of cases) {
+      for (const w of [0, 0.3, 0.9, 0.999]) {
+        const out = new Float64Array(values.length);
+        const ema = new IncrementalEma(w);
+        for (let i = 0; i < values.length; i++) ema.push(values, out);
+        expect(Array.from(out)).toEqual(Array.from(emaSmooth(values, w)));
+      }
+    }
+  });
+});

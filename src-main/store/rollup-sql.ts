@@ -48,12 +48,21 @@ export function rollupStatements(db: Database.Database): RollupStatements {
   return {
     selectSeries: db.prepare('SELECT * FROM series WHERE run_id = ? AND key_id = ?'),
     selectChunk: db.prepare('SELECT data FROM metric_rollups WHERE run_id = ? AND key_id = ? AND level = ? AND chunk = ?'),
+    // ON CONFLICT DO UPDATE rewrites the row in place (INSERT OR REPLACE would delete and
+    // re-insert it, touching the primary-key index too): most commits only update these rows.
     upsertSeries: db.prepare(
-      `INSERT OR REPLACE INTO series (run_id, key_id, count, first_step, first_epoch, first_wall, first_value,
+      `INSERT INTO series (run_id, key_id, count, first_step, first_epoch, first_wall, first_value,
          last_step, last_epoch, last_wall, last_value, min_step, min_value, max_step, max_value, first_nan_step)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, key_id) DO UPDATE SET count = excluded.count, last_step = excluded.last_step,
+         last_epoch = excluded.last_epoch, last_wall = excluded.last_wall, last_value = excluded.last_value,
+         min_step = excluded.min_step, min_value = excluded.min_value, max_step = excluded.max_step,
+         max_value = excluded.max_value, first_nan_step = excluded.first_nan_step`,
     ),
-    upsertChunk: db.prepare('INSERT OR REPLACE INTO metric_rollups (run_id, key_id, level, chunk, data) VALUES (?, ?, ?, ?, ?)'),
+    upsertChunk: db.prepare(
+      `INSERT INTO metric_rollups (run_id, key_id, level, chunk, data) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, key_id, level, chunk) DO UPDATE SET data = excluded.data`,
+    ),
   };
 }
 

@@ -79,6 +79,7 @@ export function openStore(file: string, opts: OpenOptions = {}): RunStore {
     }
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL'); // in WAL: a crash loses nothing committed; power loss at most the last commits
+    db.pragma('cache_size = -16384'); // 16 MiB of pages (default 2): the rollups of many long runs stay in memory
     const recovered = db
       .transaction(() => {
         // Again under the write lock: another process may have migrated in between.

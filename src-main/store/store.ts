@@ -38,14 +38,19 @@ const SQLITE_MAGIC = 'SQLite format 3\0';
 
 /** Refuses, without writing anything, a file that is not a SQLite database. Empty is fine. */
 function checkHeader(file: string): void {
-  const size = statSync(file).size;
-  if (size === 0) return;
   const head = Buffer.alloc(16);
-  const fd = openSync(file, 'r');
+  let size: number;
   try {
-    readSync(fd, head, 0, 16, 0);
-  } finally {
-    closeSync(fd);
+    size = statSync(file).size;
+    if (size === 0) return;
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, head, 0, 16, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    throw new StoreError('io', `cannot read ${file}: ${(err as Error).message}`, file, { cause: err });
   }
   if (size < 512 || head.toString('latin1') !== SQLITE_MAGIC) {
     throw new StoreError('corrupt', `${file} is not a SQLite database (it does not start with the "SQLite format 3" header)`, file);

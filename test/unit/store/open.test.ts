@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore, SCHEMA_VERSION, StoreError } from '../../../src-main/store/index.ts';
@@ -71,6 +71,14 @@ describe('opening the store', () => {
     expect(err.message).toContain(file);
     expect(err.message).toMatch(/not a SQLite database/);
     expect(fileState(file)).toEqual(before);
+  });
+
+  it('refuses a path it cannot read (a folder), naming it', () => {
+    const folder = join(tempDir(), 'a-folder.sqlite');
+    mkdirSync(folder);
+    const err = openError(folder);
+    expect(err.code).toBe('io');
+    expect(err.message).toBe(`cannot read ${folder}: EISDIR: illegal operation on a directory, read`);
   });
 
   it('refuses a SQLite file whose schema page is damaged, and leaves it untouched', () => {

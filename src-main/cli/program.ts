@@ -1,6 +1,7 @@
 import { Command, type CommanderError } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { registerInfo } from './commands/info.ts';
+import { registerRuns } from './commands/runs.ts';
 
 /** Builds the `precond` command tree. Each subcommand lives in its own module under commands/. */
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
       outputError: (s, write) => write(s.startsWith('error:') ? `precond: ${s}` : s),
     });
   registerInfo(program);
+  registerRuns(program);
   return program;
 }
 

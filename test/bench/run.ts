@@ -5,12 +5,14 @@
 import { benchCsvLoad } from './csv-load.ts';
 import { benchKernels } from './kernels.ts';
 import { benchModels } from './models.ts';
+import { storeBench } from './store.ts';
 
 type Sections = Record<string, Record<string, unknown>>;
 
 const benches: Record<string, () => Sections | Promise<Sections>> = {
   kernels: benchKernels,
   models: benchModels,
+  store: storeBench,
   // A generated CSV loaded in a child process (for its own peak RSS); $PRECOND_BENCH_CSV_MB sets the size.
   io: async () => ({ io: { csv_load: await benchCsvLoad(Number(process.env.PRECOND_BENCH_CSV_MB ?? 50)) } }),
 };
@@ -19,6 +21,9 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',')) : null;
+for (const name of only ?? []) {
+  if (!(name in benches)) throw new Error(`unknown bench '${name}': ${Object.keys(benches).join(', ')}`);
+}
 const results: Sections = {};
 for (const [name, bench] of Object.entries(benches)) {
   if (only && !only.has(name)) continue;

@@ -1,0 +1,369 @@
+// `precond runs ...`: list, inspect, export and manage the runs kept in the store.
+import { type Command, InvalidArgumentError } from 'commander';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { resolveDbPath } from '../../store/location.ts';
+import {
+  COLUMN_KEYS,
+  openStore,
+  RUN_STATUSES,
+  StoreError,
+  type Condition,
+  type ConditionOp,
+  type RunDetail,
+  type RunFilter,
+  type RunStatus,
+  type RunStore,
+  type RunSummary,
+} from '../../store/index.ts';
+import { UserError } from '../errors.ts';
+import { log, printLine } from '../output.ts';
+
+interface DbOpts {
+  db?: string;
+}
+
+/** JSON where NaN and ±Infinity survive, as the strings "NaN", "Infinity", "-Infinity". */
+export function toJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), indent);
+}
+
+function parseId(value: string): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) {
+    throw new InvalidArgumentError('a run id is a whole number >= 1');
+  }
+  return Number(value);
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function parseStatuses(values: string[] | undefined): RunStatus[] | undefined {
+  if (!values) return undefined;
+  const statuses = values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  for (const s of statuses) {
+    if (!(RUN_STATUSES as readonly string[]).includes(s)) {
+      throw new UserError(`unknown status '${s}': use one of ${RUN_STATUSES.join(', ')}`, 2);
+    }
+  }
+  return statuses as RunStatus[];
+}
+
+const OPS: ConditionOp[] = ['<=', '>=', '!=', '=', '<', '>'];
+
+/** "hp.lr<=0.01" -> { key: 'hp.lr', op: '<=', value: 0.01 } */
+export function parseCondition(text: string): Condition {
+  let best: { at: number; op: ConditionOp } | null = null;
+  for (const op of OPS) {
+    const at = text.indexOf(op);
+    if (at > 0 && (!best || at < best.at)) best = { at, op };
+  }
+  if (!best) throw new UserError(`--where '${text}': expected KEY OP VALUE with OP one of ${OPS.join(' ')}, e.g. hp.lr<=0.01`, 2);
+  const key = text.slice(0, best.at).trim();
+  const raw = text.slice(best.at + best.op.length).trim();
+  const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  return { key, op: best.op, value };
+}
+
+/** Opens the store for a command; StoreErrors become one-line user errors (exit 1). */
+function withStore<T>(opts: DbOpts, create: boolean, fn: (store: RunStore) => T, whenMissing?: (path: string) => T): T {
+  const path = resolveDbPath(opts.db);
+  let store: RunStore;
+  try {
+    store = openStore(path, { create });
+  } catch (err) {
+    if (err instanceof StoreError && err.code === 'missing' && whenMissing) return whenMissing(path);
+    if (err instanceof StoreError && err.code === 'missing') throw new UserError(`${path} does not exist: no runs have been stored there`);
+    throw asUserError(err);
+  }
+  try {
+    for (const r of store.recovered) {
+      log(`run ${r.id} was left ${r.was} by a process that is gone (pid ${r.owner?.pid ?? '?'}): marked interrupted`);
+    }
+    return fn(store);
+  } catch (err) {
+    throw asUserError(err);
+  } finally {
+    store.close();
+  }
+}
+
+function asUserError(err: unknown): unknown {
+  return err instanceof StoreError ? new UserError(err.message, 1) : err;
+}
+
+const fmtTime = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
+
+function fmtNumber(v: number | undefined): string {
+  if (v === undefined) return '-';
+  if (!Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? String(Number(v.toPrecision(6))) : v.toExponential(3);
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
+
+function printRunList(list: RunSummary[], sortKey: string | undefined): void {
+  // A sort by a hyperparameter or a metric shows that value as an extra column.
+  const extra = sortKey && !(sortKey in COLUMN_KEYS) && !sortKey.startsWith('config.') ? sortKey : undefined;
+  const extraValue = (r: RunSummary): string => {
+    if (!extra) return '';
+    if (extra.startsWith('hp.')) {
+      const v = extra
+        .slice('hp.'.length)
+        .split(/[.[\]]+/)
+        .filter(Boolean)
+        .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), r.hyperparams);
+      return typeof v === 'number' ? fmtNumber(v) : v === undefined ? '-' : JSON.stringify(v);
+    }
+    return fmtNumber(r.summary[extra.startsWith('metric.') ? extra.slice('metric.'.length) : extra]);
+  };
+  const header = ['ID', 'STATUS', 'NAME', 'OPTIMIZER', 'DATASET', 'STEPS', 'CREATED', ...(extra ? [extra.toUpperCase()] : []), 'TAGS'];
+  const rows = list.map((r) => [
+    String(r.id),
+    r.status + (r.archived ? ' (archived)' : ''),
+    clip(r.name, 40),
+    r.optimizer,
+    r.dataset,
+    r.lastStep === null ? '-' : String(r.lastStep + 1),
+    fmtTime(r.createdAt),
+    ...(extra ? [extraValue(r)] : []),
+    r.tags.join(','),
+  ]);
+  for (const l of table(header, rows)) printLine(l);
+}
+
+function printRunDetail(r: RunDetail): void {
+  const lines: [string, string][] = [
+    ['id', String(r.id)],
+    ['name', r.name],
+    ['status', r.status + (r.divergedStep !== null ? ` at step ${r.divergedStep}` : '')],
+    ['optimizer', `${r.optimizer} ${toJson(r.hyperparams)}`],
+    ['model', r.modelKind],
+    ['dataset', r.dataset === r.dataSource ? r.dataset : `${r.dataset} (${r.dataSource})`],
+    ['created', fmtTime(r.createdAt)],
+    ['started', fmtTime(r.startedAt)],
+    ['ended', fmtTime(r.endedAt)],
+    ['tags', r.tags.join(', ') || '-'],
+    ['archived', r.archived ? 'yes' : 'no'],
+  ];
+  if (r.notes) lines.push(['notes', r.notes]);
+  if (r.error) lines.push(['error', r.error]);
+  if (r.owner && (r.status === 'queued' || r.status === 'running' || r.status === 'paused')) {
+    lines.push(['owner', `pid ${r.owner.pid} on ${r.owner.host}`]);
+  }
+  lines.push(['snapshots', String(r.snapshotCount)]);
+  for (const [k, v] of lines) printLine(`${k.padEnd(10)} ${v}`);
+  if (r.series.length) {
+    printLine('');
+    const rows = r.series.map((s) => [
+      s.key,
+      String(s.count),
+      `${s.first.step}..${s.last.step}`,
+      fmtNumber(s.last.value),
+      s.min ? `${fmtNumber(s.min.value)} @${s.min.step}` : '-',
+      s.max ? `${fmtNumber(s.max.value)} @${s.max.step}` : '-',
+      r.final[s.key] === undefined ? '' : fmtNumber(r.final[s.key]),
+    ]);
+    for (const key of Object.keys(r.final)) {
+      if (!r.series.some((s) => s.key === key)) rows.push([key, '0', '-', '-', '-', '-', fmtNumber(r.final[key])]);
+    }
+    for (const l of table(['METRIC', 'POINTS', 'STEPS', 'LAST', 'MIN', 'MAX', 'FINAL'], rows)) printLine(l);
+  }
+  printLine('');
+  printLine('config ' + toJson(r.config, 2));
+}
+
+/** One CSV field (RFC 4180 quoting only where needed). */
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Writes chunks to a file (atomically: a temp file renamed at the end) or to stdout. */
+function openOutput(out: string | undefined): { write: (s: string) => void; done: () => void; fail: () => void } {
+  if (!out) {
+    // `precond runs export 3 | head`: a reader that stops early is not an error.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+    return { write: (s) => void process.stdout.write(s), done: () => {}, fail: () => {} };
+  }
+  const target = resolve(out);
+  const temp = `${target}.${process.pid}.tmp`;
+  let fd: number;
+  try {
+    fd = openSync(temp, 'w');
+  } catch (err) {
+    throw new UserError(`cannot write ${target}: ${(err as Error).message}`);
+  }
+  return {
+    write: (s) => void writeSync(fd, s),
+    done: () => {
+      closeSync(fd);
+      renameSync(temp, target);
+    },
+    fail: () => {
+      closeSync(fd);
+      rmSync(temp, { force: true });
+    },
+  };
+}
+
+function exportRun(store: RunStore, id: number, format: string, out: string | undefined): void {
+  const run = store.getRun(id);
+  const output = openOutput(out);
+  let rows = 0;
+  try {
+    if (format === 'json') {
+      const series = store.exportSeries(id).map(({ key, count, step, epoch, wallTime, value }) => ({ key, count, step, epoch, wallTime, value }));
+      rows = series.reduce((n, s) => n + s.count, 0);
+      output.write(toJson({ run, series }) + '\n');
+    } else {
+      const { keys, rows: each } = store.exportTable(id);
+      output.write(['step', 'epoch', 'wall_time', ...keys].map(csvField).join(',') + '\n');
+      let chunk: string[] = [];
+      for (const row of each()) {
+        chunk.push([row.step, row.epoch, row.wallTime, ...row.values].map((v) => (v === undefined ? '' : String(v))).join(','));
+        rows++;
+        if (chunk.length === 2000) {
+          output.write(chunk.join('\n') + '\n');
+          chunk = [];
+        }
+      }
+      if (chunk.length) output.write(chunk.join('\n') + '\n');
+    }
+    output.done();
+  } catch (err) {
+    output.fail();
+    throw err;
+  }
+  if (out) log(`wrote run ${id} (${rows} ${format === 'json' ? 'points' : 'rows'}) to ${resolve(out)}`);
+}
+
+export function registerRuns(program: Command): void {
+  const runs = program.command('runs').description('list, inspect, export and manage stored runs');
+  const dbOption = (cmd: Command) => cmd.option('--db <file>', 'SQLite file to use instead of the default location');
+
+  dbOption(runs.command('list'))
+    .description('list runs, newest first (archived runs are hidden unless --archived or --all)')
+    .option('--json', 'print a JSON array')
+    .option('--status <status>', `only runs with this status (repeat or comma-separate: ${RUN_STATUSES.join(', ')})`, collect)
+    .option('--tag <tag>', 'only runs with this tag (repeat: runs with every tag)', collect)
+    .option('--optimizer <name>', 'only runs of this optimizer')
+    .option('--dataset <name>', 'only runs on this data set (name like "digits", or the full source)')
+    .option('--search <text>', 'only runs whose name or notes contain this text')
+    .option('--where <condition>', 'only runs matching KEY OP VALUE, e.g. hp.lr<=0.01 or val_accuracy>0.9 (repeatable)', collect)
+    .option('--sort <key>', `sort by ${Object.keys(COLUMN_KEYS).join('|')}, hp.<name>, config.<path>, or a metric`)
+    .option('--desc', 'sort descending')
+    .option('--archived', 'only archived runs')
+    .option('--all', 'archived and not archived runs')
+    .option('--limit <n>', 'at most this many runs', (v) => {
+      if (!/^\d+$/.test(v)) throw new InvalidArgumentError('a whole number');
+      return Number(v);
+    })
+    .action(
+      (opts: DbOpts & {
+        json?: boolean;
+        status?: string[];
+        tag?: string[];
+        optimizer?: string;
+        dataset?: string;
+        search?: string;
+        where?: string[];
+        sort?: string;
+        desc?: boolean;
+        archived?: boolean;
+        all?: boolean;
+        limit?: number;
+      }) => {
+        if (opts.archived && opts.all) throw new UserError('--archived and --all exclude each other', 2);
+        const filter: RunFilter = {
+          status: parseStatuses(opts.status),
+          tag: opts.tag,
+          optimizer: opts.optimizer,
+          dataset: opts.dataset,
+          text: opts.search,
+          where: opts.where?.map(parseCondition),
+          sort: opts.sort ? { key: opts.sort, desc: opts.desc } : undefined,
+          archived: opts.archived ? 'only' : opts.all ? 'include' : 'exclude',
+          limit: opts.limit,
+        };
+        const list = withStore(
+          opts,
+          false,
+          (store) => store.listRuns(filter),
+          (path) => {
+            log(`no runs yet: ${path} does not exist`);
+            return [];
+          },
+        );
+        if (opts.json) printLine(toJson(list));
+        else if (list.length === 0) log('no runs match');
+        else printRunList(list, opts.sort);
+      },
+    );
+
+  dbOption(runs.command('show').argument('<id>', 'run id', parseId))
+    .description("show a run's status, config, metrics and snapshots")
+    .option('--json', 'print one JSON object')
+    .action((id: number, opts: DbOpts & { json?: boolean }) => {
+      const run = withStore(opts, false, (store) => store.getRun(id));
+      if (opts.json) printLine(toJson(run));
+      else printRunDetail(run);
+    });
+
+  dbOption(runs.command('export').argument('<id>', 'run id', parseId))
+    .description('export every metric point of a run (CSV: one row per step, one column per metric)')
+    .option('--format <format>', 'csv or json', 'csv')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action((id: number, opts: DbOpts & { format: string; out?: string }) => {
+      if (opts.format !== 'csv' && opts.format !== 'json') throw new UserError(`--format '${opts.format}': use csv or json`, 2);
+      withStore(opts, false, (store) => exportRun(store, id, opts.format, opts.out));
+    });
+
+  dbOption(runs.command('delete').argument('<id>', 'run id', parseId))
+    .description('delete a run with all its metrics, snapshots and tags')
+    .action((id: number, opts: DbOpts) => {
+      const name = withStore(opts, false, (store) => {
+        const { name } = store.getRun(id);
+        store.deleteRun(id);
+        return name;
+      });
+      printLine(`deleted run ${id} (${name})`);
+    });
+
+  dbOption(runs.command('tag').argument('<id>', 'run id', parseId).argument('<tag>', 'tag text'))
+    .description('add a tag to a run (or remove it with --remove)')
+    .option('--remove', 'remove the tag instead')
+    .action((id: number, tag: string, opts: DbOpts & { remove?: boolean }) => {
+      const changed = withStore(opts, false, (store) => (opts.remove ? store.removeTag(id, tag) : store.addTag(id, tag)));
+      if (opts.remove) printLine(changed ? `run ${id}: removed tag ${tag}` : `run ${id} had no tag ${tag}`);
+      else printLine(changed ? `run ${id}: tagged ${tag}` : `run ${id} already had tag ${tag}`);
+    });
+
+  dbOption(runs.command('rename').argument('<id>', 'run id', parseId).argument('<name>', 'new name'))
+    .description('rename a run')
+    .action((id: number, name: string, opts: DbOpts) => {
+      withStore(opts, false, (store) => store.renameRun(id, name));
+      printLine(`run ${id} renamed to ${name.trim()}`);
+    });
+
+  dbOption(runs.command('archive').argument('<id>', 'run id', parseId))
+    .description('hide a run from the default list (undo with `runs unarchive`)')
+    .action((id: number, opts: DbOpts) => {
+      withStore(opts, false, (store) => store.archiveRun(id));
+      printLine(`run ${id} archived`);
+    });
+
+  dbOption(runs.command('unarchive').argument('<id>', 'run id', parseId))
+    .description('show an archived run in the default list again')
+    .action((id: number, opts: DbOpts) => {
+      withStore(opts, false, (store) => store.unarchiveRun(id));
+      printLine(`run ${id} unarchived`);
+    });
+}

@@ -1,6 +1,8 @@
 import { Command, type CommanderError } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { registerInfo } from './commands/info.ts';
+import { registerPath } from './commands/path.ts';
+import { registerReplay } from './commands/replay.ts';
 
 /** Builds the `precond` command tree. Each subcommand lives in its own module under commands/. */
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
       outputError: (s, write) => write(s.startsWith('error:') ? `precond: ${s}` : s),
     });
   registerInfo(program);
+  registerReplay(program);
+  registerPath(program);
   return program;
 }
 

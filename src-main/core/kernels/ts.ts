@@ -1,6 +1,7 @@
 // TypeScript reference kernels: correct for every input, and written so V8 keeps the inner
 // loops monomorphic and contiguous (i-k-j order for the common non-transposed case).
 import type { FloatArray } from '../tensor.ts';
+import { tsOptimizerKernels } from './optim-ts.ts';
 import type { Kernels } from './types.ts';
 
 function gemm(
@@ -52,4 +53,4 @@ function gemm(
   }
 }
 
-export const tsKernels: Kernels = { name: 'ts', gemm };
+export const tsKernels: Kernels = { name: 'ts', gemm, ...tsOptimizerKernels };

@@ -42,7 +42,11 @@ export interface MatrixKernels {
 //   the hyperparameters and the step count t (1-based): bias corrections, step sizes, flags as
 //   0/1. The kernel does no per-step scalar math of its own beyond what is documented.
 // - Element order is irrelevant (every element is independent), so a kernel may vectorize or
-//   split the range across threads.
+//   split the range across threads. Results must match the TypeScript reference (optim-ts.ts)
+//   to float rounding; test/conformance runs every Kernels set through the torch cases.
+// - A set that implements only some methods can take the rest from the TypeScript set
+//   (`useKernels({ ...tsKernels, ...native })`); if a method is missing at run time anyway, the
+//   optimizer facade falls back to its chain of transformations for that optimizer.
 // - Per element, with g the gradient and θ the parameter, every method starts with
 //     g ← maximize ? −g : g;   g ← g + l2·θ
 //   and finishes with

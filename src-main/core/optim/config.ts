@@ -56,6 +56,17 @@ export const GRADIENT_OPTIONS: readonly (ParamSpec & { readonly defaults: { read
   { kind: 'boolean', name: 'skip_nonfinite', help: 'skip a step whose gradients contain NaN or ±∞', defaults: { torch: false, keras: false, optax: false } },
 ];
 
+/** Rules across hyperparameters (the registry's `rules`), run once every value is in range. */
+const CROSS_CHECKS: Partial<Record<OptimizerName, (hp: Record<string, ParamValue>) => void>> = {
+  sgd(hp) {
+    if (hp.nesterov !== true) return;
+    if (!((hp.momentum as number) > 0))
+      throw new ConfigError('hyperparams.nesterov', true, 'only with momentum > 0', `nesterov = true needs momentum > 0 (momentum = ${hp.momentum})`);
+    if (hp.dampening !== 0)
+      throw new ConfigError('hyperparams.nesterov', true, 'only with dampening = 0', `nesterov = true needs dampening = 0 (dampening = ${hp.dampening})`);
+  },
+};
+
 const TOP_LEVEL_KEYS = ['name', 'preset', 'hyperparams', 'gradient'];
 
 /** Validates an optimizer configuration (any JSON value) and fills in the preset's defaults. */
@@ -82,7 +93,7 @@ export function resolveOptimizerConfig(input: unknown): ResolvedOptimizerConfig 
     const value = key(given, spec.name) ? given[spec.name] : presetDefault(spec, preset as Preset);
     hyperparams[spec.name] = validateParam(spec, value, `hyperparams.${spec.name}`);
   }
-  info.check?.(hyperparams);
+  CROSS_CHECKS[name]?.(hyperparams);
   return {
     name,
     preset: preset as Preset,

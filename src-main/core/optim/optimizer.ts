@@ -353,7 +353,7 @@ export class Optimizer {
       Object.assign(g.state, scalars);
       g.t = t;
       const lr = savedLrOf(g.buffer.views[0].spec.name);
-      if (lr !== null && inRange(lr, { min: 0, max: Infinity, minOpen: true })) g.lr = lr;
+      if (lr !== null && inRange(lr, { min: 0, minOpen: true })) g.lr = lr;
     }
     if (this.scheduler && plateau && this.scheduler.driver === 'metric') this.scheduler.loadStateDict(plateau);
     this.skipped = typeof sd.skipped_steps === 'number' ? sd.skipped_steps : 0;

@@ -2,10 +2,10 @@
 // validator that turns a bad value into a ConfigError naming the field, the value and the range.
 import { ConfigError } from './errors.ts';
 
-/** A numeric interval; open ends exclude the bound. Infinite bounds are always open. */
+/** A numeric interval; open ends exclude the bound; a missing max is unbounded (JSON has no ∞). */
 export interface Range {
   readonly min: number;
-  readonly max: number;
+  readonly max?: number;
   readonly minOpen?: boolean;
   readonly maxOpen?: boolean;
   readonly integer?: boolean;
@@ -46,22 +46,18 @@ export interface ListSpec extends SpecBase {
 }
 export type ParamSpec = NumberSpec | PairSpec | BooleanSpec | ChoiceSpec | ListSpec;
 
-export const positive: Range = { min: 0, max: Infinity, minOpen: true };
-export const nonNegative: Range = { min: 0, max: Infinity };
+export const positive: Range = { min: 0, minOpen: true };
+export const nonNegative: Range = { min: 0 };
 export const unitClosed: Range = { min: 0, max: 1 };
 export const unitHalfOpen: Range = { min: 0, max: 1, maxOpen: true };
-export const positiveInt: Range = { min: 1, max: Infinity, integer: true };
-export const nonNegativeInt: Range = { min: 0, max: Infinity, integer: true };
+export const positiveInt: Range = { min: 1, integer: true };
+export const nonNegativeInt: Range = { min: 0, integer: true };
 
-function bound(x: number): string {
-  return x === Infinity ? '∞' : x === -Infinity ? '−∞' : String(x);
-}
-
-/** `[0, 1)`, `(0, ∞)`, `integer in [1, ∞)`. */
+/** `[0, 1)`, `(0, ∞)`, `an integer in [1, ∞)`. */
 export function rangeText(r: Range): string {
-  const lo = r.minOpen || r.min === -Infinity ? '(' : '[';
-  const hi = r.maxOpen || r.max === Infinity ? ')' : ']';
-  const interval = `${lo}${bound(r.min)}, ${bound(r.max)}${hi}`;
+  const lo = r.minOpen ? '(' : '[';
+  const hi = r.max === undefined ? '∞)' : `${r.max}${r.maxOpen ? ')' : ']'}`;
+  const interval = `${lo}${r.min}, ${hi}`;
   return r.integer ? `an integer in ${interval}` : interval;
 }
 
@@ -70,7 +66,7 @@ export function inRange(x: number, r: Range): boolean {
   if (r.integer && !Number.isInteger(x)) return false;
   if (!Number.isFinite(x)) return false;
   const aboveMin = r.minOpen ? x > r.min : x >= r.min;
-  const belowMax = r.maxOpen ? x < r.max : x <= r.max;
+  const belowMax = r.max === undefined || (r.maxOpen ? x < r.max : x <= r.max);
   return aboveMin && belowMax;
 }
 

@@ -2,10 +2,11 @@
 // name, label, how it preconditions in one sentence, the effective step size it reports, and
 // its hyperparameters (torch's spelling) with a default per preset and the allowed range.
 //
+// Plain data (JSON- and structured-clone-safe), so it can be sent to the UI as it is.
+//
 // Presets set defaults *and* conventions: `torch` (default) follows torch.optim 1.13, `keras`
 // Keras 3 and `optax` Optax. Conventions are ordinary choice/boolean hyperparameters marked
 // `convention: true`, so any of them can be overridden on its own.
-import { ConfigError } from './errors.ts';
 import {
   nonNegative,
   positive,
@@ -118,8 +119,8 @@ export interface OptimizerInfo {
   /** Presets that define this optimizer (Keras has no RAdam or Rprop). */
   readonly presets: readonly Preset[];
   readonly hyperparams: readonly HyperparamSpec[];
-  /** Rules across hyperparameters, run once every value is in its range. */
-  readonly check?: (hp: Record<string, ParamValue>) => void;
+  /** Rules across hyperparameters, in words (checked by config.ts). */
+  readonly rules?: readonly string[];
 }
 
 // --- hyperparameter builders --------------------------------------------------------------
@@ -165,14 +166,6 @@ const epsOutsideInside = (defaults: PresetDefaults<string>) =>
   );
 const decayKeras = { torch: 'l2', keras: 'decoupled', optax: 'l2' } as const;
 
-function nesterovCheck(hp: Record<string, ParamValue>): void {
-  if (hp.nesterov !== true) return;
-  if (!((hp.momentum as number) > 0))
-    throw new ConfigError('hyperparams.nesterov', true, 'only with momentum > 0', `nesterov = true needs momentum > 0 (momentum = ${hp.momentum})`);
-  if (hp.dampening !== 0)
-    throw new ConfigError('hyperparams.nesterov', true, 'only with dampening = 0', `nesterov = true needs dampening = 0 (dampening = ${hp.dampening})`);
-}
-
 // --- the optimizers -----------------------------------------------------------------------
 
 const ALL: readonly Preset[] = PRESETS;
@@ -194,7 +187,7 @@ export const OPTIMIZERS: { readonly [N in OptimizerName]: OptimizerInfo } = {
       weightDecayMode(decayKeras),
       maximize,
     ],
-    check: nesterovCheck,
+    rules: ['nesterov needs momentum > 0 and dampening = 0'],
   },
   adagrad: {
     name: 'adagrad',
@@ -332,7 +325,7 @@ export const OPTIMIZERS: { readonly [N in OptimizerName]: OptimizerInfo } = {
         ],
         { torch: 'hat', optax: 'outside' },
       ),
-      num('threshold', 'ρₜ above which the variance is rectified (torch: fixed at 5)', { min: 4, max: Infinity }, { torch: 5 }),
+      num('threshold', 'ρₜ above which the variance is rectified (torch: fixed at 5)', { min: 4 }, { torch: 5 }),
       weightDecay(),
       weightDecayMode({ torch: 'l2' }),
       maximize,
@@ -361,9 +354,10 @@ export const OPTIMIZERS: { readonly [N in OptimizerName]: OptimizerInfo } = {
       "Ignores gradient magnitudes: each parameter keeps its own step size, which grows while the gradient's sign stays the same and shrinks when it flips.",
     effectiveLr: 'its per-parameter step size s',
     presets: ['torch', 'optax'],
+    rules: ['step_sizes: minimum ≤ maximum'],
     hyperparams: [
       lr({ torch: 0.01 }, 'initial per-parameter step size'),
-      pair('etas', 'multiplicative (decrease, increase) factors of the step size', [{ min: 0, max: 1, minOpen: true, maxOpen: true }, { min: 1, max: Infinity, minOpen: true }], { torch: [0.5, 1.2] }),
+      pair('etas', 'multiplicative (decrease, increase) factors of the step size', [{ min: 0, max: 1, minOpen: true, maxOpen: true }, { min: 1, minOpen: true }], { torch: [0.5, 1.2] }),
       pair('step_sizes', '(minimum, maximum) step size', [nonNegative, positive], { torch: [1e-6, 50] }, true),
       maximize,
     ],

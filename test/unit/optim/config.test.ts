@@ -33,6 +33,11 @@ describe('the optimizer registry', () => {
     expect(OPTIMIZERS.adagrad.summary).toMatch(/sparse/);
   });
 
+  it('is plain data that survives JSON and structured clone (to be sent to the UI)', () => {
+    expect(JSON.parse(JSON.stringify(OPTIMIZERS))).toEqual(OPTIMIZERS);
+    expect(structuredClone(OPTIMIZERS)).toEqual(OPTIMIZERS);
+  });
+
   it("has torch's defaults under the torch preset", () => {
     expect(defaultConfig('adam').hyperparams).toEqual({
       lr: 1e-3,

@@ -52,6 +52,35 @@ describe.each(['fused', 'chain'] as const)('effective step size (%s)', (engine) 
     near(a2, [0.01 / (Math.sqrt(((1 - b2) * 4) / (1 - b2 ** 2)) + 1e-8)]);
   });
 
+  it('Adamax: lr/u with u the decayed max of |g| (+ ε inside, torch)', () => {
+    const [e1, e2] = effective({ name: 'adamax', hyperparams: { lr: 0.1, betas: [0.9, 0.5], eps: 0.01 } }, [0], [2], [0.5], engine);
+    near(e1, [0.1 / 2.01]);
+    near(e2, [0.1 / Math.max(0.5 * 2.01, 0.51)]);
+  });
+
+  it('NAdam: lr/(√v̂ + ε)', () => {
+    const [e1, e2] = effective({ name: 'nadam', hyperparams: { lr: 0.1 } }, [0], [2], [0.5], engine);
+    const b2 = 0.999;
+    near(e1, [0.1 / (2 + 1e-8)]);
+    near(e2, [0.1 / (Math.sqrt((b2 * (1 - b2) * 4 + (1 - b2) * 0.25) / (1 - b2 ** 2)) + 1e-8)]);
+  });
+
+  it('RAdam: lr while unrectified, then lr·rₜ/(√v̂ + ε/√(1−β₂ᵗ))', () => {
+    const set = createParamSet([{ name: 'w', shape: [1], role: 'weight' }], 'float64');
+    const opt = new Optimizer(set, { name: 'radam', hyperparams: { lr: 0.1, eps: 0.01 } }, { engine });
+    const effs = Array.from({ length: 6 }, () => {
+      set.groups[0].grads.set([1]);
+      const eff = opt.allocateEffectiveLr();
+      opt.step({ effectiveLr: eff });
+      return eff[0][0];
+    });
+    expect(effs.slice(0, 5)).toEqual([0.1, 0.1, 0.1, 0.1, 0.1]);
+    const b2 = 0.999, rhoInf = 2 / (1 - b2) - 1, rho = rhoInf - (2 * 6 * b2 ** 6) / (1 - b2 ** 6);
+    const r = Math.sqrt(((rho - 4) * (rho - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rho));
+    // A constant gradient 1 gives v̂ = 1.
+    near([effs[5]], [(0.1 * r) / (1 + 0.01 / Math.sqrt(1 - b2 ** 6))], 1e-11);
+  });
+
   it('Adadelta: lr·√(u + ε)/√(v + ε)', () => {
     const [e1] = effective({ name: 'adadelta', hyperparams: { lr: 0.5, rho: 0.9, eps: 1e-6 } }, [0], [2], [1], engine);
     near(e1, [(0.5 * Math.sqrt(1e-6)) / Math.sqrt(0.1 * 4 + 1e-6)]);

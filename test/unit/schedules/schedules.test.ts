@@ -74,6 +74,8 @@ describe('the schedule registry', () => {
       expect(SCHEDULES[name].summary).toMatch(/\.$/);
     }
     expect(SCHEDULES.plateau.driver).toBe('metric');
+    expect(structuredClone(SCHEDULES)).toEqual(SCHEDULES);
+    expect(JSON.parse(JSON.stringify(SCHEDULES))).toEqual(SCHEDULES);
   });
 
   it('fills in torch defaults and builds the function', () => {

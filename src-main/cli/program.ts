@@ -2,6 +2,8 @@ import { Command, type CommanderError } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { registerInfo } from './commands/info.ts';
 import { registerRuns } from './commands/runs.ts';
+import { registerPath } from './commands/path.ts';
+import { registerReplay } from './commands/replay.ts';
 
 /** Builds the `precond` command tree. Each subcommand lives in its own module under commands/. */
 export function buildProgram(): Command {
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     });
   registerInfo(program);
   registerRuns(program);
+  registerReplay(program);
+  registerPath(program);
   return program;
 }
 

@@ -5,11 +5,13 @@
 import { benchCsvLoad } from './csv-load.ts';
 import { benchKernels } from './kernels.ts';
 import { benchModels } from './models.ts';
+import { benchOptimizers } from './optim.ts';
 import { storeBench } from './store.ts';
 
 type Sections = Record<string, Record<string, unknown>>;
 
 const benches: Record<string, () => Sections | Promise<Sections>> = {
+  optim: () => ({ ts: benchOptimizers() }),
   kernels: benchKernels,
   models: benchModels,
   store: storeBench,

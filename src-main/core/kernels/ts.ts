@@ -7,6 +7,7 @@
 import type { FloatArray } from '../tensor.ts';
 import { checkGemmArgs } from './check.ts';
 import { tsModelKernels } from './model-ts.ts';
+import { tsOptimizerKernels } from './optim-ts.ts';
 import type { Kernels } from './types.ts';
 
 /**
@@ -206,4 +207,4 @@ function block1x1(
   c[c0] = beta === 0 ? alpha * s : alpha * s + beta * c[c0];
 }
 
-export const tsKernels: Kernels = { name: 'ts', gemm, ...tsModelKernels };
+export const tsKernels: Kernels = { name: 'ts', gemm, ...tsModelKernels, ...tsOptimizerKernels };

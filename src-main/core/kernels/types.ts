@@ -105,7 +105,204 @@ export interface ModelKernels {
   squaredError(len: number, pred: FloatArray, target: FloatArray, scale: number, grad: FloatArray): number;
 }
 
-export interface Kernels extends MatrixKernels, ModelKernels {
+// Optimizer kernels: one fused, single-pass step per optimizer family.
+//
+// Contract shared by every method (so a C++ Node-API addon can implement them as plain loops):
+// - `params`, `grads`, the state buffers and `effLr` are flat typed arrays of one dtype (all
+//   Float32Array or all Float64Array) and one length n; `params` and the state buffers are
+//   updated in place, `grads` is only read (it is never modified).
+// - A state buffer passed as `null` is absent (e.g. no momentum buffer when momentum = 0).
+// - `effLr`, when not null, receives per element the multiplier that was applied to the search
+//   direction at this step (a magnitude, always ≥ 0; see each method). When null, nothing extra
+//   is computed.
+// - `s` is a plain object of float64 scalars computed by the caller (core/optim/fused.ts) from
+//   the hyperparameters and the step count t (1-based): bias corrections, step sizes, flags as
+//   0/1. The kernel does no per-step scalar math of its own beyond what is documented.
+// - Element order is irrelevant (every element is independent), so a kernel may vectorize or
+//   split the range across threads. Results must match the TypeScript reference (optim-ts.ts)
+//   to float rounding; test/conformance runs every Kernels set through the torch cases.
+// - A set that implements only some methods can take the rest from the TypeScript set
+//   (`useKernels({ ...tsKernels, ...native })`); if a method is missing at run time anyway, the
+//   optimizer facade falls back to its chain of transformations for that optimizer.
+// - Per element, with g the gradient and θ the parameter, every method starts with
+//     g ← maximize ? −g : g;   g ← g + l2·θ
+//   and finishes with
+//     θ ← θ − decay·θ − Δ      (θ on the right is the value before this step)
+//   where Δ is the family's update below. `decay` is the decoupled weight decay (AdamW's η·λ,
+//   or λ when independent of η); `l2` is torch's weight_decay folded into the gradient.
+// ---------------------------------------------------------------------------------------------
+
+/** Scalars every optimizer kernel takes. */
+export interface StepScalarsBase {
+  /** 1: ascend (torch's `maximize`), the gradient is negated first; 0: descend. */
+  readonly maximize: number;
+  /** L2 coefficient folded into the gradient: g ← g + l2·θ. */
+  readonly l2: number;
+  /** Decoupled decay: θ ← θ − decay·θ alongside the update. */
+  readonly decay: number;
+}
+
+/**
+ * SGD with momentum (torch.optim.SGD). With b the momentum buffer (absent when momentum = 0):
+ *   b ← first ? g : momentum·b + (1 − dampening)·g;   d = nesterov ? g + momentum·b : b
+ *   Δ = lr·d;   effLr = lr
+ */
+export interface SgdScalars extends StepScalarsBase {
+  readonly lr: number;
+  readonly momentum: number;
+  readonly dampening: number;
+  /** 1: Nesterov momentum. */
+  readonly nesterov: number;
+  /** 1 on the first step (the buffer takes g undamped, as torch's clone). */
+  readonly first: number;
+}
+
+/**
+ * AdaGrad (torch.optim.Adagrad). With G the running sum of squares:
+ *   G ← G + g²;   r = epsInside ? √(G + eps) : √G + eps;   s = 1/r (s = 0 where zeroGuard and G = 0)
+ *   Δ = clr·s·g;   effLr = clr·s
+ * clr is the decayed learning rate lr/(1 + (t − 1)·lr_decay).
+ */
+export interface AdagradScalars extends StepScalarsBase {
+  readonly clr: number;
+  readonly eps: number;
+  readonly epsInside: number;
+  readonly zeroGuard: number;
+}
+
+/**
+ * RMSprop (torch.optim.RMSprop). With v the square average, a the gradient average (centered
+ * only) and b the momentum buffer (only when momentum > 0):
+ *   v ← alpha·v + (1 − alpha)·g²;   a ← alpha·a + (1 − alpha)·g;   w = centered ? v − a² : v
+ *   r = epsInside ? √(w + eps) : √w + eps
+ *   b ← momentum·b + g/r;   Δ = lr·(momentum buffer ? b : g/r);   effLr = lr/r
+ */
+export interface RmspropScalars extends StepScalarsBase {
+  readonly lr: number;
+  readonly alpha: number;
+  readonly eps: number;
+  readonly epsInside: number;
+  readonly momentum: number;
+}
+
+/**
+ * Adam and AdamW (torch.optim.Adam / AdamW). With m, v the moments and vmax the AMSGrad buffer:
+ *   m ← beta1·m + (1 − beta1)·g;   v ← beta2·v + (1 − beta2)·g²
+ *   amsgrad 0: r = √v/bc2Sqrt + eps
+ *   amsgrad 1 (max over raw v, torch/Keras):      vmax ← max(vmax, v);        r = √vmax/bc2Sqrt + eps
+ *   amsgrad 2 (max over corrected v̂, Optax):      vmax ← max(vmax, v/bc2);    r = √vmax + eps
+ *   Δ = stepSize·m/r;   effLr = lr/r   (the multiplier on m̂ = m/bc1)
+ * stepSize = lr/bc1; bc1 = 1 − beta1ᵗ, bc2 = bc2Sqrt² = 1 − beta2ᵗ. For Keras' ε-hat form the
+ * caller passes eps = ε/bc2Sqrt.
+ */
+export interface AdamScalars extends StepScalarsBase {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly stepSize: number;
+  readonly bc2Sqrt: number;
+  readonly eps: number;
+  readonly amsgrad: number;
+}
+
+/**
+ * Adamax (torch.optim.Adamax). With m the first moment and u the infinity norm:
+ *   m ← beta1·m + (1 − beta1)·g
+ *   epsInside 1 (torch):  u ← max(beta2·u, |g| + eps);   r = u
+ *   epsInside 0:          u ← max(beta2·u, |g|);         r = u + eps
+ *   Δ = stepSize·m/r;   effLr = lr/r   (on m̂);   stepSize = lr/bc1
+ */
+export interface AdamaxScalars extends StepScalarsBase {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly stepSize: number;
+  readonly eps: number;
+  readonly epsInside: number;
+}
+
+/**
+ * NAdam (torch.optim.NAdam with the pytorch#92699 fix; Keras 3; Optax's nesterov Adam):
+ *   m ← beta1·m + (1 − beta1)·g;   v ← beta2·v + (1 − beta2)·g²;   r = √(v/bc2) + eps
+ *   Δ = lr·(coefGrad·g + coefAvg·m)/r;   effLr = lr/r
+ * coefGrad = (1 − μₜ)/(1 − ∏μ₁..ₜ), coefAvg = μₜ₊₁/(1 − ∏μ₁..ₜ₊₁), from the momentum schedule.
+ */
+export interface NadamScalars extends StepScalarsBase {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly bc2: number;
+  readonly eps: number;
+  readonly coefGrad: number;
+  readonly coefAvg: number;
+}
+
+/**
+ * RAdam (torch.optim.RAdam; Optax radam):
+ *   m ← beta1·m + (1 − beta1)·g;   v ← beta2·v + (1 − beta2)·g²
+ *   rectified 1: r = √v/bc2Sqrt + eps;   Δ = stepSize·m/r;   effLr = lr·rect/r
+ *   rectified 0: Δ = stepSize·m;         effLr = lr
+ * stepSize = lr·rect/bc1 when rectified, lr/bc1 otherwise; torch's form passes eps = ε/bc2Sqrt.
+ */
+export interface RadamScalars extends StepScalarsBase {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly rectified: number;
+  readonly rect: number;
+  readonly stepSize: number;
+  readonly bc2Sqrt: number;
+  readonly eps: number;
+}
+
+/**
+ * Adadelta (torch.optim.Adadelta). With v the square average and w the delta average:
+ *   v ← rho·v + (1 − rho)·g²;   k = √(w + eps)/√(v + eps);   δ = k·g;   w ← rho·w + (1 − rho)·δ²
+ *   Δ = lr·δ;   effLr = lr·k
+ */
+export interface AdadeltaScalars extends StepScalarsBase {
+  readonly lr: number;
+  readonly rho: number;
+  readonly eps: number;
+}
+
+/**
+ * Rprop (torch.optim.Rprop; l2 and decay must be 0). With p the previous gradient and s the
+ * per-parameter step size:
+ *   q = g·p;  s ← clamp(s·(q > 0 ? etaPlus : q < 0 ? etaMinus : 1), stepMin, stepMax)
+ *   g ← q < 0 ? 0 : g;   Δ = sign(g)·s;   p ← g;   effLr = s
+ */
+export interface RpropScalars extends StepScalarsBase {
+  readonly etaMinus: number;
+  readonly etaPlus: number;
+  readonly stepMin: number;
+  readonly stepMax: number;
+}
+
+type Buf = FloatArray;
+type OptBuf = FloatArray | null;
+
+export interface OptimizerKernels {
+  sgdStep(params: Buf, grads: Buf, momentumBuffer: OptBuf, effLr: OptBuf, s: SgdScalars): void;
+  adagradStep(params: Buf, grads: Buf, sum: Buf, effLr: OptBuf, s: AdagradScalars): void;
+  rmspropStep(
+    params: Buf,
+    grads: Buf,
+    squareAvg: Buf,
+    gradAvg: OptBuf,
+    momentumBuffer: OptBuf,
+    effLr: OptBuf,
+    s: RmspropScalars,
+  ): void;
+  adamStep(params: Buf, grads: Buf, expAvg: Buf, expAvgSq: Buf, maxExpAvgSq: OptBuf, effLr: OptBuf, s: AdamScalars): void;
+  adamaxStep(params: Buf, grads: Buf, expAvg: Buf, expInf: Buf, effLr: OptBuf, s: AdamaxScalars): void;
+  nadamStep(params: Buf, grads: Buf, expAvg: Buf, expAvgSq: Buf, effLr: OptBuf, s: NadamScalars): void;
+  radamStep(params: Buf, grads: Buf, expAvg: Buf, expAvgSq: Buf, effLr: OptBuf, s: RadamScalars): void;
+  adadeltaStep(params: Buf, grads: Buf, squareAvg: Buf, accDelta: Buf, effLr: OptBuf, s: AdadeltaScalars): void;
+  rpropStep(params: Buf, grads: Buf, prev: Buf, stepSize: Buf, effLr: OptBuf, s: RpropScalars): void;
+}
+
+export interface Kernels extends MatrixKernels, ModelKernels, OptimizerKernels {
   /** "ts" or "native", for reports. */
   readonly name: string;
 }

@@ -1,0 +1,311 @@
+// TypeScript reference of the fused optimizer steps (contract and formulas in types.ts): one
+// pass over the buffers per step, float64 arithmetic per element, stored back in the buffers'
+// dtype. The common case of each family (no effective-lr output, no weight decay, descending)
+// gets its own tight loop so V8 keeps it free of per-element branches.
+import type { FloatArray } from '../tensor.ts';
+import type {
+  AdadeltaScalars,
+  AdagradScalars,
+  AdamaxScalars,
+  AdamScalars,
+  NadamScalars,
+  OptimizerKernels,
+  RadamScalars,
+  RmspropScalars,
+  RpropScalars,
+  SgdScalars,
+  StepScalarsBase,
+} from './types.ts';
+
+type OptBuf = FloatArray | null;
+
+/** True when the gradient enters the moments as it is: no sign flip, no L2 term, no decay. */
+function plain(s: StepScalarsBase): boolean {
+  return s.maximize === 0 && s.l2 === 0 && s.decay === 0;
+}
+
+function sgdStep(p: FloatArray, g: FloatArray, b: OptBuf, eff: OptBuf, s: SgdScalars): void {
+  const n = p.length;
+  const { lr, momentum, l2 } = s;
+  const sign = s.maximize ? -1 : 1;
+  const keep = 1 - s.decay;
+  const damp = 1 - s.dampening;
+  const nesterov = s.nesterov !== 0;
+  if (eff) eff.fill(lr);
+  if (b === null) {
+    for (let i = 0; i < n; i++) {
+      const pi = p[i];
+      p[i] = keep * pi - lr * (sign * g[i] + l2 * pi);
+    }
+    return;
+  }
+  if (s.first) {
+    for (let i = 0; i < n; i++) {
+      const pi = p[i];
+      const gi = sign * g[i] + l2 * pi;
+      b[i] = gi;
+      p[i] = keep * pi - lr * (nesterov ? gi + momentum * gi : gi);
+    }
+    return;
+  }
+  if (plain(s) && !nesterov) {
+    for (let i = 0; i < n; i++) {
+      const bi = momentum * b[i] + damp * g[i];
+      b[i] = bi;
+      p[i] -= lr * bi;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const pi = p[i];
+    const gi = sign * g[i] + l2 * pi;
+    const bi = momentum * b[i] + damp * gi;
+    b[i] = bi;
+    p[i] = keep * pi - lr * (nesterov ? gi + momentum * bi : bi);
+  }
+}
+
+function adagradStep(p: FloatArray, g: FloatArray, sum: FloatArray, eff: OptBuf, s: AdagradScalars): void {
+  const n = p.length;
+  const { clr, eps, l2 } = s;
+  const sign = s.maximize ? -1 : 1;
+  const keep = 1 - s.decay;
+  const inside = s.epsInside !== 0;
+  const guard = s.zeroGuard !== 0;
+  if (eff === null && plain(s) && !inside && !guard) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const G = sum[i] + gi * gi;
+      sum[i] = G;
+      p[i] -= (clr * gi) / (Math.sqrt(G) + eps);
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const pi = p[i];
+    const gi = sign * g[i] + l2 * pi;
+    const G = sum[i] + gi * gi;
+    sum[i] = G;
+    const scale = guard && G === 0 ? 0 : 1 / (inside ? Math.sqrt(G + eps) : Math.sqrt(G) + eps);
+    if (eff) eff[i] = clr * scale;
+    p[i] = keep * pi - clr * gi * scale;
+  }
+}
+
+function rmspropStep(
+  p: FloatArray,
+  g: FloatArray,
+  v: FloatArray,
+  a: OptBuf,
+  b: OptBuf,
+  eff: OptBuf,
+  s: RmspropScalars,
+): void {
+  const n = p.length;
+  const { lr, alpha, eps, l2, momentum } = s;
+  const beta = 1 - alpha;
+  const sign = s.maximize ? -1 : 1;
+  const keep = 1 - s.decay;
+  const inside = s.epsInside !== 0;
+  if (eff === null && a === null && b === null && plain(s) && !inside) {
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const vi = alpha * v[i] + beta * gi * gi;
+      v[i] = vi;
+      p[i] -= (lr * gi) / (Math.sqrt(vi) + eps);
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const pi = p[i];
+    const gi = sign * g[i] + l2 * pi;
+    const vi = alpha * v[i] + beta * gi * gi;
+    v[i] = vi;
+    let w = vi;
+    if (a) {
+      const ai = alpha * a[i] + beta * gi;
+      a[i] = ai;
+      w = vi - ai * ai;
+    }
+    const r = inside ? Math.sqrt(w + eps) : Math.sqrt(w) + eps;
+    if (eff) eff[i] = lr / r;
+    let d = gi / r;
+    if (b) {
+      d = momentum * b[i] + d;
+      b[i] = d;
+    }
+    p[i] = keep * pi - lr * d;
+  }
+}
+
+function adamStep(
+  p: FloatArray,
+  g: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  vmax: OptBuf,
+  eff: OptBuf,
+  s: AdamScalars,
+): void {
+  const n = p.length;
+  const { lr, beta1, beta2, stepSize, bc2Sqrt, eps, l2 } = s;
+  const c1 = 1 - beta1;
+  const c2 = 1 - beta2;
+  if (eff === null && vmax === null && plain(s)) {
+    // stepSize·m/(√v/c + ε) = (stepSize·c)·m/(√v + ε·c): one division per element instead of two.
+    const st = stepSize * bc2Sqrt;
+    const e = eps * bc2Sqrt;
+    for (let i = 0; i < n; i++) {
+      const gi = g[i];
+      const mi = beta1 * m[i] + c1 * gi;
+      const vi = beta2 * v[i] + c2 * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] -= (st * mi) / (Math.sqrt(vi) + e);
+    }
+    return;
+  }
+  const sign = s.maximize ? -1 : 1;
+  const keep = 1 - s.decay;
+  const ams = vmax === null ? 0 : s.amsgrad;
+  const bc2 = bc2Sqrt * bc2Sqrt;
+  for (let i = 0; i < n; i++) {
+    const pi = p[i];
+    const gi = sign * g[i] + l2 * pi;
+    const mi = beta1 * m[i] + c1 * gi;
+    const vi = beta2 * v[i] + c2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    let r: number;
+    if (ams === 0) r = Math.sqrt(vi) / bc2Sqrt + eps;
+    else if (ams === 1) {
+      const top = Math.max(vmax![i], vi);
+      vmax![i] = top;
+      r = Math.sqrt(top) / bc2Sqrt + eps;
+    } else {
+      const top = Math.max(vmax![i], vi / bc2);
+      vmax![i] = top;
+      r = Math.sqrt(top) + eps;
+    }
+    if (eff) eff[i] = lr / r;
+    p[i] = keep * pi - (stepSize * mi) / r;
+  }
+}
+
+function adamaxStep(p: FloatArray, g: FloatArray, m: FloatArray, u: FloatArray, eff: OptBuf, s: AdamaxScalars): void {
+  const n = p.length;
+  const { lr, beta1, beta2, stepSize, eps, l2 } = s;
+  const c1 = 1 - beta1;
+  const sign = s.maximize ? -1 : 1;
+  const keep = 1 - s.decay;
+  const inside = s.epsInside !== 0;
+  for (let i = 0; i < n; i++) {
+    const pi = p[i];
+    const gi = sign * g[i] + l2 * pi;
+    const mi = beta1 * m[i] + c1 * gi;
+    m[i] = mi;
+    const ui = Math.max(beta2 * u[i], inside ? Math.abs(gi) + eps : Math.abs(gi));
+    u[i] = ui;
+    const r = inside ? ui : ui + eps;
+    if (eff) eff[i] = lr / r;
+    p[i] = keep * pi - (stepSize * mi) / r;
+  }
+}
+
+function nadamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, eff: OptBuf, s: NadamScalars): void {
+  const n = p.length;
+  const { lr, beta1, beta2, bc2, eps, coefGrad, coefAvg, l2 } = s;
+  const c1 = 1 - beta1;
+  const c2 = 1 - beta2;
+  const sign = s.maximize ? -1 : 1;
+  const keep = 1 - s.decay;
+  const cg = lr * coefGrad;
+  const cm = lr * coefAvg;
+  for (let i = 0; i < n; i++) {
+    const pi = p[i];
+    const gi = sign * g[i] + l2 * pi;
+    const mi = beta1 * m[i] + c1 * gi;
+    const vi = beta2 * v[i] + c2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    const r = Math.sqrt(vi / bc2) + eps;
+    if (eff) eff[i] = lr / r;
+    p[i] = keep * pi - (cg * gi + cm * mi) / r;
+  }
+}
+
+function radamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, eff: OptBuf, s: RadamScalars): void {
+  const n = p.length;
+  const { lr, beta1, beta2, stepSize, bc2Sqrt, eps, l2, rect } = s;
+  const c1 = 1 - beta1;
+  const c2 = 1 - beta2;
+  const sign = s.maximize ? -1 : 1;
+  const keep = 1 - s.decay;
+  const rectified = s.rectified !== 0;
+  for (let i = 0; i < n; i++) {
+    const pi = p[i];
+    const gi = sign * g[i] + l2 * pi;
+    const mi = beta1 * m[i] + c1 * gi;
+    const vi = beta2 * v[i] + c2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    if (rectified) {
+      const r = Math.sqrt(vi) / bc2Sqrt + eps;
+      if (eff) eff[i] = (lr * rect) / r;
+      p[i] = keep * pi - (stepSize * mi) / r;
+    } else {
+      if (eff) eff[i] = lr;
+      p[i] = keep * pi - stepSize * mi;
+    }
+  }
+}
+
+function adadeltaStep(p: FloatArray, g: FloatArray, v: FloatArray, w: FloatArray, eff: OptBuf, s: AdadeltaScalars): void {
+  const n = p.length;
+  const { lr, rho, eps, l2 } = s;
+  const c = 1 - rho;
+  const sign = s.maximize ? -1 : 1;
+  const keep = 1 - s.decay;
+  for (let i = 0; i < n; i++) {
+    const pi = p[i];
+    const gi = sign * g[i] + l2 * pi;
+    const vi = rho * v[i] + c * gi * gi;
+    v[i] = vi;
+    const k = Math.sqrt(w[i] + eps) / Math.sqrt(vi + eps);
+    const delta = k * gi;
+    w[i] = rho * w[i] + c * delta * delta;
+    if (eff) eff[i] = lr * k;
+    p[i] = keep * pi - lr * delta;
+  }
+}
+
+function rpropStep(p: FloatArray, g: FloatArray, prev: FloatArray, step: FloatArray, eff: OptBuf, s: RpropScalars): void {
+  const n = p.length;
+  const { etaMinus, etaPlus, stepMin, stepMax, l2 } = s;
+  const sign = s.maximize ? -1 : 1;
+  const keep = 1 - s.decay;
+  for (let i = 0; i < n; i++) {
+    const pi = p[i];
+    let gi = sign * g[i] + l2 * pi;
+    const q = gi * prev[i];
+    const factor = q > 0 ? etaPlus : q < 0 ? etaMinus : 1;
+    const si = Math.min(Math.max(step[i] * factor, stepMin), stepMax);
+    step[i] = si;
+    if (q < 0) gi = 0;
+    prev[i] = gi;
+    if (eff) eff[i] = step[i];
+    p[i] = keep * pi - Math.sign(gi) * step[i];
+  }
+}
+
+export const tsOptimizerKernels: OptimizerKernels = {
+  sgdStep,
+  adagradStep,
+  rmspropStep,
+  adamStep,
+  adamaxStep,
+  nadamStep,
+  radamStep,
+  adadeltaStep,
+  rpropStep,
+};

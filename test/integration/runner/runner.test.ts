@@ -106,30 +106,39 @@ describe('runner', () => {
     expect(progress.at(-1)).toMatchObject({ step: 2700, totalSteps: 2700, epoch: 60, epochs: 60, etaSeconds: 0 });
   });
 
-  it('queues runs beyond the pool size', async () => {
-    const one = createRunner({ store, poolSize: 1 });
-    try {
-      const rec = record(one);
-      const a = await one.launch(digits(3));
-      const b = await one.launch(digits(1));
-      expect(one.active()).toEqual([
-        { runId: a.runId, status: 'running' },
-        { runId: b.runId, status: 'queued' },
-      ]);
-      expect(store.getRun(b.runId).status).toBe('queued');
-      await Promise.all([a.done, b.done]);
-      const statuses = rec.events.filter((e) => e.type === 'status').map((e) => [e.runId, (e as { status: string }).status]);
-      expect(statuses).toEqual([
-        [a.runId, 'queued'],
-        [a.runId, 'running'],
-        [b.runId, 'queued'],
-        [a.runId, 'finished'],
-        [b.runId, 'running'],
-        [b.runId, 'finished'],
-      ]);
-    } finally {
-      await one.close();
-    }
+  it('queues runs beyond the pool size, and stops a queued run without starting it', async () => {
+    const rec = record(runner);
+    const a = await runner.launch(digits(1000));
+    const b = await runner.launch(digits(1000));
+    const c = await runner.launch(digits(1));
+    const d = await runner.launch(digits(1));
+    expect(runner.active()).toEqual([
+      { runId: a.runId, status: 'running' },
+      { runId: b.runId, status: 'running' },
+      { runId: c.runId, status: 'queued' },
+      { runId: d.runId, status: 'queued' },
+    ]);
+    expect(store.getRun(c.runId).status).toBe('queued');
+    await runner.stop(d.runId);
+    expect(store.getRun(d.runId)).toMatchObject({ status: 'stopped', startedAt: null, lastStep: null });
+    await runner.stop(a.runId); // frees a worker: c starts
+    expect((await c.done).status).toBe('finished');
+    await runner.stop(b.runId);
+    rec.stop();
+    const statuses = rec.events.filter((e) => e.type === 'status').map((e) => [e.runId, (e as { status: string }).status]);
+    expect(statuses).toEqual([
+      [a.runId, 'queued'],
+      [a.runId, 'running'],
+      [b.runId, 'queued'],
+      [b.runId, 'running'],
+      [c.runId, 'queued'],
+      [d.runId, 'queued'],
+      [d.runId, 'stopped'],
+      [a.runId, 'stopped'],
+      [c.runId, 'running'],
+      [c.runId, 'finished'],
+      [b.runId, 'stopped'],
+    ]);
   });
 
   it('pauses and resumes: no step while paused, and the pause is not training time', async () => {
@@ -176,20 +185,6 @@ describe('runner', () => {
     expect(run.summary.steps).toBe(outcome.step);
     await runner.stop(a.runId); // stopping an ended run is a no-op
     await expect(runner.stop(99_999)).rejects.toThrow(/not a run of this runner/);
-  });
-
-  it('stops a queued run without starting it', async () => {
-    const one = createRunner({ store, poolSize: 1 });
-    try {
-      const a = await one.launch(digits(1000));
-      const b = await one.launch(digits(1));
-      await one.stop(b.runId);
-      expect(store.getRun(b.runId)).toMatchObject({ status: 'stopped', startedAt: null, lastStep: null });
-      await one.stop(a.runId);
-      expect(store.getRun(a.runId).status).toBe('stopped');
-    } finally {
-      await one.close();
-    }
   });
 
   it.each(['throw', 'uncaught', 'exit'] as const)('a worker that fails (%s) marks only its own run failed; the others go on', async (kind) => {

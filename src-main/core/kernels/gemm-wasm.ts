@@ -25,6 +25,7 @@ interface Exports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   pack(src: number, rs: number, ps: number, count: number, kc: number, w: number, dst: number): void;
   tiles(pa: number, pb: number, kc: number, mc: number, nc: number, c: number, ci: number, cj: number, alpha: number, beta: number): void;
+  demote(src: number, dst: number, count: number): void;
 }
 
 /** The parts of the WebAssembly JS API used here (the global is not in the ES lib types). */
@@ -63,6 +64,7 @@ function instantiate(): WasmGemm | null {
     return null; // no SIMD support (CompileError), or compilation not allowed here
   }
   let heap = new Float64Array(ex.memory.buffer);
+  let heap32 = new Float32Array(ex.memory.buffer);
 
   /** Makes the memory at least `bytes` long (views are recreated: growing detaches them). */
   const reserve = (bytes: number) => {
@@ -70,6 +72,7 @@ function instantiate(): WasmGemm | null {
     if (bytes <= have) return;
     ex.memory.grow(Math.ceil((bytes - have) / PAGE));
     heap = new Float64Array(ex.memory.buffer);
+    heap32 = new Float32Array(ex.memory.buffer);
   };
 
   return (m, n, k, alpha, a, ai, ap, spanA, b, bp, bj, spanB, beta, c, ldc) => {
@@ -77,13 +80,15 @@ function instantiate(): WasmGemm | null {
     const kc0 = Math.min(KC, k);
     const mcPad = Math.ceil(Math.min(MC, m) / MR) * MR;
     const ncPad = Math.ceil(Math.min(NC, n) / NR) * NR;
-    // Layout (in float64 elements): the spilled tile, raw A, raw B, raw C, packed A, packed B.
+    // Layout (in float64 elements): the spilled tile, raw A, raw B, raw C, packed A, packed B,
+    // and C as float32 on its way out to a float32 caller.
     const aOff = TILE_BYTES / 8;
     const bOff = align2(aOff + spanA);
     const cOff = align2(bOff + spanB);
     const paOff = align2(cOff + spanC);
     const pbOff = paOff + mcPad * kc0;
-    const bytes = (pbOff + kc0 * ncPad) * 8;
+    const c32Off = pbOff + kc0 * ncPad;
+    const bytes = (c32Off + (c instanceof Float32Array ? Math.ceil(spanC / 2) : 0)) * 8;
     if (bytes > MAX_BYTES) return false;
     reserve(bytes);
     heap.set(a.length === spanA ? a : a.subarray(0, spanA), aOff);
@@ -106,7 +111,10 @@ function instantiate(): WasmGemm | null {
         }
       }
     }
-    c.set(heap.subarray(cOff, cOff + spanC));
+    if (c instanceof Float32Array) {
+      ex.demote(cOff * 8, c32Off * 8, spanC);
+      c.set(heap32.subarray(2 * c32Off, 2 * c32Off + spanC));
+    } else c.set(heap.subarray(cOff, cOff + spanC));
     return true;
   };
 }

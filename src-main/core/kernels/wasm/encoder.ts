@@ -101,6 +101,8 @@ export const fmul = binary(0xa2);
 export const feq = binary(0x61);
 export const fload = (addr: Expr, offset = 0): Expr => seq(addr, bytes(0x2b, ...memarg(3, offset)));
 export const fstore = (addr: Expr, offset: number, value: Expr): Stmt => seq(addr, value, bytes(0x39, ...memarg(3, offset)));
+/** Stores an f64 value as float32, rounded to nearest even (f32.demote_f64, f32.store). */
+export const fstore32 = (addr: Expr, offset: number, value: Expr): Stmt => seq(addr, value, bytes(0xb6, 0x38, ...memarg(2, offset)));
 
 // --- f64x2 vectors -------------------------------------------------------------------------
 

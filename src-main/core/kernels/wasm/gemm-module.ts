@@ -11,6 +11,12 @@
 //     packed in panels of MR rows at pa, B (as Bᵀ) in panels of NR columns at pb, and
 //     C[i, j] = c[i·ci + j·cj]. beta = 0 overwrites C (old NaN ignored).
 //
+//   demote(src, dst, count)
+//     dst[i] = float32(src[i]) for i < count (float64 at src, float32 at dst, round to nearest
+//     even, as a Float32Array store rounds): C's way back to a float32 caller, after which a
+//     plain byte copy moves it out (TypedArray.set converting float64 → float32 itself is ~15×
+//     slower than a same-type copy).
+//
 // The micro-kernel computes one MR×NR = 4×4 tile of C in 8 f64x2 accumulators (lanes run
 // along j): per step of p, two vector loads of B, four broadcast loads of A, 8 multiplies and 8
 // adds. Every element of C is still the float64 sum of its products in the order p = 0, 1, …
@@ -28,6 +34,7 @@ import {
   fload,
   fmul,
   fstore,
+  fstore32,
   gt,
   i32,
   ifThen,
@@ -173,7 +180,18 @@ function tilesFunction(): FunctionBuilder {
   return f;
 }
 
-/** The module's bytes: memory (1 page to start; the driver grows it), `pack` and `tiles`. */
+function demoteFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('demote', ['i32', 'i32', 'i32']);
+  const [src, dst, count] = f.params;
+  const end = f.local('i32');
+  f.setBody([
+    end.set(add(src.get, shl(count.get, i32(3)))),
+    whileLoop(lt(src.get, end.get), [fstore32(dst.get, 0, fload(src.get)), inc(src, 8), inc(dst, 4)]),
+  ]);
+  return f;
+}
+
+/** The module's bytes: memory (1 page to start; the driver grows it), `pack`, `tiles` and `demote`. */
 export function gemmModuleBytes(): Uint8Array {
-  return encodeModule(1, [packFunction(), tilesFunction()]);
+  return encodeModule(1, [packFunction(), tilesFunction(), demoteFunction()]);
 }

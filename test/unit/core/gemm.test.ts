@@ -127,3 +127,30 @@ describe('ts gemm: the WebAssembly and scalar paths agree bit for bit', () => {
         expect(diffs).toEqual([]);
       });
 });
+
+describe('ts gemm: WebAssembly memory', () => {
+  it('grows for a product larger than its memory, and later products (small and large) stay right', () => {
+    setGemmPath('wasm');
+    try {
+      // 200×300 · 300×150 in float64 needs ~1.5 MB of module memory (it starts with 64 KiB).
+      for (const [m, n, k] of [[3, 5, 7], [200, 150, 300], [9, 13, 11], [150, 200, 300]] as const) {
+        const a = rand(m * k, m), b = rand(k * n, n), c = rand(m * n, k);
+        const expected = naive(false, true, m, n, k, 0.5, a, k, transposeOf(b, k, n), k, 2, c, n);
+        tsKernels.gemm(false, true, m, n, k, 0.5, a, k, transposeOf(b, k, n), k, 2, c, n);
+        let worst = 0;
+        for (let i = 0; i < c.length; i++) worst = Math.max(worst, Math.abs(c[i] - expected[i]) / (1 + Math.abs(expected[i])));
+        expect(worst, `${m}×${n}×${k}`).toBeLessThan(1e-12);
+      }
+    } finally {
+      setGemmPath('auto');
+    }
+  });
+
+  const rand = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(i * 12.9898 + seed * 78.233) * 3);
+  /** Bᵀ stored row-major (n×k) from B (k×n). */
+  const transposeOf = (b: Float64Array, k: number, n: number) => {
+    const t = new Float64Array(k * n);
+    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) t[j * k + p] = b[p * n + j];
+    return t;
+  };
+});

@@ -4,7 +4,7 @@
 // loops, as it runs) and the native addon ("native", same keys; null when not built); "ts" also
 // reports its scalar loops alone (`gemm_scalar_*`). Plus which CPU path ran and which were available.
 import type { MatrixKernels } from '../../src-main/core/kernels/types.ts';
-import { setGemmPath, tsKernels } from '../../src-main/core/kernels/ts.ts';
+import { setWasmPath, tsKernels } from '../../src-main/core/kernels/ts.ts';
 import { installKernels } from '../../src-main/runner/native-kernels.ts';
 
 type Gemm = MatrixKernels['gemm'];
@@ -101,12 +101,12 @@ export function benchKernels(): Record<string, Record<string, unknown>> {
   });
   // The scalar loops alone first (engines without WebAssembly SIMD, and problems under 2048
   // multiply-adds), while their JIT state has seen float32 only, as in a float32 training worker.
-  setGemmPath('scalar');
+  setWasmPath('scalar');
   const scalar = {
     ...measureTraining(tsKernels.gemm, 'gemm_scalar'),
     gemm_scalar_float32_128x256x256_gflops: round((2 * 128 * 256 * 256) / secondsPerCall(tsKernels.gemm, Float32Array, 128, 256, 256, 0.05) / 1e9, 3),
   };
-  setGemmPath('auto');
+  setWasmPath('auto');
   const ts = { ...flat(measure(tsKernels.gemm)), ...measureTraining(tsKernels.gemm), ...scalar };
   const native = addon ? { ...flat(measure(addon.gemm)), ...measureTraining(addon.gemm) } : null;
   const cpu = addon?.cpuFeatures() ?? null;

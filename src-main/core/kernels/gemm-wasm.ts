@@ -10,6 +10,7 @@
 // without SIMD support) `wasmGemm()` returns null and ts.ts keeps its scalar loops.
 import type { FloatArray } from '../tensor.ts';
 import { gemmModuleBytes, MR, NR, TILE_BYTES } from './wasm/gemm-module.ts';
+import { instantiateWasm, type WasmMemory } from './wasm/instantiate.ts';
 
 /** Depth of one pass over k: an A panel (MR×KC) and a B panel (KC×NR) of float64 stay in L1. */
 const KC = 256;
@@ -22,16 +23,10 @@ const MAX_BYTES = 512 * 2 ** 20;
 const PAGE = 65536;
 
 interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   pack(src: number, rs: number, ps: number, count: number, kc: number, w: number, dst: number): void;
   tiles(pa: number, pb: number, kc: number, mc: number, nc: number, c: number, ci: number, cj: number, alpha: number, beta: number): void;
   demote(src: number, dst: number, count: number): void;
-}
-
-/** The parts of the WebAssembly JS API used here (the global is not in the ES lib types). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
 /**
@@ -55,14 +50,8 @@ export function wasmGemm(): WasmGemm | null {
 }
 
 function instantiate(): WasmGemm | null {
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!api) return null;
-  let ex: Exports;
-  try {
-    ex = new api.Instance(new api.Module(gemmModuleBytes()), {}).exports as Exports;
-  } catch {
-    return null; // no SIMD support (CompileError), or compilation not allowed here
-  }
+  const ex = instantiateWasm<Exports>(gemmModuleBytes());
+  if (!ex) return null;
   let heap = new Float64Array(ex.memory.buffer);
   let heap32 = new Float32Array(ex.memory.buffer);
 

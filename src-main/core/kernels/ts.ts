@@ -10,6 +10,7 @@
 import type { FloatArray } from '../tensor.ts';
 import { checkGemmArgs } from './check.ts';
 import { wasmGemm } from './gemm-wasm.ts';
+import { setWasmPathMode, useWasmFor, type WasmPath } from './wasm-path.ts';
 import { tsModelKernels } from './model-ts.ts';
 import { tsOptimizerKernels } from './optim-ts.ts';
 import type { Kernels } from './types.ts';
@@ -28,22 +29,16 @@ const KC = 128;
 const WASM_MIN_WORK = 2048;
 
 /**
- * Which loops gemm runs: 'auto' (the default) sends problems of at least WASM_MIN_WORK to
- * WebAssembly and the rest to the scalar loops; 'scalar' never uses WebAssembly; 'wasm' uses it
- * for every size (tests use this to run each check through both paths).
+ * Selects where the kernels that have a WebAssembly version (gemm, Adam's plain step) run; see
+ * WasmPath. Returns whether WebAssembly will be used at all: false for 'scalar', and for every
+ * path when this engine has no WebAssembly SIMD.
  */
-export type GemmPath = 'auto' | 'scalar' | 'wasm';
-
-let minWasmWork = WASM_MIN_WORK;
-
-/**
- * Selects gemm's path (see GemmPath). Returns whether WebAssembly will be used at all: false for
- * 'scalar', and for every path when this engine has no WebAssembly SIMD.
- */
-export function setGemmPath(path: GemmPath): boolean {
-  minWasmWork = path === 'scalar' ? Infinity : path === 'wasm' ? 1 : WASM_MIN_WORK;
+export function setWasmPath(path: WasmPath): boolean {
+  setWasmPathMode(path);
   return path !== 'scalar' && wasmGemm() !== null;
 }
+
+export type { WasmPath } from './wasm-path.ts';
 
 function gemm(
   transA: boolean,
@@ -72,7 +67,7 @@ function gemm(
   const ap = transA ? lda : 1;
   const bp = transB ? 1 : ldb;
   const bj = transB ? ldb : 1;
-  if (m * n * k >= minWasmWork) {
+  if (useWasmFor(m * n * k, WASM_MIN_WORK)) {
     const wasm = wasmGemm();
     // Elements A and B span as stored: (rows − 1)·ld + cols.
     const spanA = transA ? (k - 1) * lda + m : (m - 1) * lda + k;

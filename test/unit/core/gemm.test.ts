@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { setGemmPath, tsKernels, type GemmPath } from '../../../src-main/core/kernels/ts.ts';
+import { setWasmPath, tsKernels, type WasmPath } from '../../../src-main/core/kernels/ts.ts';
 
 function naive(tA: boolean, tB: boolean, m: number, n: number, k: number, alpha: number, a: Float64Array, lda: number, b: Float64Array, ldb: number, beta: number, c: Float64Array, ldc: number): Float64Array {
   const out = c.slice();
@@ -96,8 +96,8 @@ describe('ts gemm: the WebAssembly and scalar paths agree bit for bit', () => {
   const rand = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(i * 12.9898 + seed * 78.233) * 3);
 
   it('runs WebAssembly with SIMD on this engine', () => {
-    expect(setGemmPath('wasm')).toBe(true);
-    setGemmPath('auto');
+    expect(setWasmPath('wasm')).toBe(true);
+    setWasmPath('auto');
   });
 
   for (const F of [Float32Array, Float64Array])
@@ -113,14 +113,14 @@ describe('ts gemm: the WebAssembly and scalar paths agree bit for bit', () => {
               a[a.length - 1 - lda] = NaN; // one NaN in A (when A has more than one row)
               b[0] = -0;
               const c0 = F.from(rand(m * ldc, k + 3));
-              const run = (path: GemmPath) => {
-                setGemmPath(path);
+              const run = (path: WasmPath) => {
+                setWasmPath(path);
                 const c = c0.slice();
                 tsKernels.gemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
                 return c;
               };
               const wasm = run('wasm'), scalar = run('scalar');
-              setGemmPath('auto');
+              setWasmPath('auto');
               for (let i = 0; i < wasm.length && diffs.length < 3; i++)
                 if (!Object.is(wasm[i], scalar[i])) diffs.push(`tA=${tA} tB=${tB} α=${alpha} β=${beta} c[${i}]: wasm ${wasm[i]}, scalar ${scalar[i]}`);
             }
@@ -130,7 +130,7 @@ describe('ts gemm: the WebAssembly and scalar paths agree bit for bit', () => {
 
 describe('ts gemm: WebAssembly memory', () => {
   it('grows for a product larger than its memory, and later products (small and large) stay right', () => {
-    setGemmPath('wasm');
+    setWasmPath('wasm');
     try {
       // 200×300 · 300×150 in float64 needs ~1.5 MB of module memory (it starts with 64 KiB).
       for (const [m, n, k] of [[3, 5, 7], [200, 150, 300], [9, 13, 11], [150, 200, 300]] as const) {
@@ -142,7 +142,7 @@ describe('ts gemm: WebAssembly memory', () => {
         expect(worst, `${m}×${n}×${k}`).toBeLessThan(1e-12);
       }
     } finally {
-      setGemmPath('auto');
+      setWasmPath('auto');
     }
   });
 

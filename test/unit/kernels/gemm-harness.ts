@@ -3,7 +3,7 @@
 // CPU path this machine can run), strided operands inside guarded buffers, and a
 // float64 reference with the standard error bound of a dot product.
 import type { MatrixKernels } from '../../../src-main/core/kernels/types.ts';
-import { setGemmPath, tsKernels, type GemmPath } from '../../../src-main/core/kernels/ts.ts';
+import { setWasmPath, tsKernels, type WasmPath } from '../../../src-main/core/kernels/ts.ts';
 import type { FloatArray } from '../../../src-main/core/tensor.ts';
 import { loadAddon, type NativeAddon } from '../../../src-main/runner/native-kernels.ts';
 
@@ -26,11 +26,11 @@ if (!load.ok && !load.missing) throw new Error(`the native addon is built but un
 export const nativeSkipReason: string | null = load.ok ? null : load.reason;
 
 /** Whether this engine runs the TS gemm's WebAssembly path (Node 20 always does). */
-export const tsHasWasm: boolean = setGemmPath('auto');
+export const tsHasWasm: boolean = setWasmPath('auto');
 
 /** The TS reference on each of its paths, then the native addon on each CPU path it can run here. */
 export function kernelSets(): KernelUnderTest[] {
-  const ts = (name: string, path: GemmPath): KernelUnderTest => ({ name, gemm: tsKernels.gemm, select: () => void setGemmPath(path) });
+  const ts = (name: string, path: WasmPath): KernelUnderTest => ({ name, gemm: tsKernels.gemm, select: () => void setWasmPath(path) });
   const sets: KernelUnderTest[] = [ts('ts', 'auto'), ts('ts/scalar', 'scalar')];
   if (tsHasWasm) sets.push(ts('ts/wasm', 'wasm'));
   const native = addon;

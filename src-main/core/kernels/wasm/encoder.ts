@@ -114,7 +114,14 @@ export const vloadSplat = (addr: Expr, offset = 0): Expr => seq(addr, simd(0x0a,
 /** Both lanes = an f64 value (f64x2.splat). */
 export const vsplat = (x: Expr): Expr => seq(x, simd(0x14));
 export const vadd = (x: Expr, y: Expr): Expr => seq(x, y, simd(0xf0));
+export const vsub = (x: Expr, y: Expr): Expr => seq(x, y, simd(0xf1));
 export const vmul = (x: Expr, y: Expr): Expr => seq(x, y, simd(0xf2));
+export const vdiv = (x: Expr, y: Expr): Expr => seq(x, y, simd(0xf3));
+export const vsqrt = (x: Expr): Expr => seq(x, simd(0xef));
+/** Two float32 at addr + offset, widened exactly to f64x2 (v128.load64_zero, f64x2.promote_low_f32x4). */
+export const vload32x2 = (addr: Expr, offset = 0): Expr => seq(addr, simd(0x5d, ...memarg(3, offset)), simd(0x5f));
+/** Stores both lanes as float32, rounded to nearest even (f32x4.demote_f64x2_zero, v128.store64_lane 0). */
+export const vstore32x2 = (addr: Expr, offset: number, value: Expr): Stmt => seq(addr, value, simd(0x5e), simd(0x5b, ...memarg(3, offset), 0));
 
 // --- control flow --------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ const CASES = [
 ] as const;
 
 const SIZES = [
-  { label: '1m', n: 1 << 20, warmup: 5, timed: 15 },
+  { label: '1m', n: 1 << 20, warmup: 20, timed: 15 },
   { label: '16m', n: 1 << 24, warmup: 2, timed: 7 },
 ] as const;
 

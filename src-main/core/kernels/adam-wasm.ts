@@ -42,7 +42,11 @@ function instantiate(): WasmAdam | null {
   if (!ex) return null;
   // Four regions of CHUNK float64 (float32 buffers use the first half of each).
   const have = ex.memory.buffer.byteLength, need = 4 * CHUNK * 8;
-  if (need > have) ex.memory.grow(Math.ceil((need - have) / 65536));
+  try {
+    if (need > have) ex.memory.grow(Math.ceil((need - have) / 65536));
+  } catch {
+    return null; // out of memory: the scalar loop it is
+  }
   const heap64 = new Float64Array(ex.memory.buffer, 0, 4 * CHUNK);
   const heap32 = new Float32Array(ex.memory.buffer, 0, 8 * CHUNK);
   return (n, p, g, m, v, beta1, c1, beta2, c2, st, e) => {

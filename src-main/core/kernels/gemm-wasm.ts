@@ -32,7 +32,7 @@ interface Exports {
 /**
  * C = alpha·op(A)·op(B) + beta·C with op(A)[i, p] = a[i·ai + p·ap], op(B)[p, j] = b[p·bp + j·bj],
  * C[i, j] = c[i·ldc + j]; m, n, k > 0, alpha ≠ 0, arguments already checked. Returns false
- * (having done nothing) when the problem does not fit the memory cap.
+ * (having done nothing) when the problem does not fit the memory cap or the memory cannot grow.
  */
 export type WasmGemm = (
   m: number, n: number, k: number, alpha: number,
@@ -55,13 +55,21 @@ function instantiate(): WasmGemm | null {
   let heap = new Float64Array(ex.memory.buffer);
   let heap32 = new Float32Array(ex.memory.buffer);
 
-  /** Makes the memory at least `bytes` long (views are recreated: growing detaches them). */
-  const reserve = (bytes: number) => {
+  /**
+   * Makes the memory at least `bytes` long (views are recreated: growing detaches them); false
+   * when the engine refuses to grow it (out of memory), and the caller takes the scalar path.
+   */
+  const reserve = (bytes: number): boolean => {
     const have = ex.memory.buffer.byteLength;
-    if (bytes <= have) return;
-    ex.memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (bytes <= have) return true;
+    try {
+      ex.memory.grow(Math.ceil((bytes - have) / PAGE));
+    } catch {
+      return false;
+    }
     heap = new Float64Array(ex.memory.buffer);
     heap32 = new Float32Array(ex.memory.buffer);
+    return true;
   };
 
   return (m, n, k, alpha, a, ai, ap, spanA, b, bp, bj, spanB, beta, c, ldc) => {
@@ -78,8 +86,7 @@ function instantiate(): WasmGemm | null {
     const pbOff = paOff + mcPad * kc0;
     const c32Off = pbOff + kc0 * ncPad;
     const bytes = (c32Off + (c instanceof Float32Array ? Math.ceil(spanC / 2) : 0)) * 8;
-    if (bytes > MAX_BYTES) return false;
-    reserve(bytes);
+    if (bytes > MAX_BYTES || !reserve(bytes)) return false;
     heap.set(a.length === spanA ? a : a.subarray(0, spanA), aOff);
     heap.set(b.length === spanB ? b : b.subarray(0, spanB), bOff);
     // C comes in when its old values matter: beta ≠ 0, or row padding (ldc > n) that the copy

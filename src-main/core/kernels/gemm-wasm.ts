@@ -1,10 +1,10 @@
 // The WebAssembly (128-bit SIMD) path of the TypeScript gemm: the operands are copied into the
 // module's memory as float64 (TypedArray.set converts float32 exactly, at memcpy-like speed),
-// packed into panels and multiplied there by wasm/gemm-module.ts, and C is copied back
-// (float64 → the caller's dtype, rounded on store as the scalar path does). Each element of C
-// is the same float64 sum in the same order as the scalar kernel's, so both paths give
-// bit-identical results for k ≤ KC (for longer k, C is carried in float64 between passes, which
-// only removes roundings).
+// packed into panels and multiplied there by wasm/gemm-module.ts, and C is copied back (for a
+// float32 caller rounded to nearest even in the module first, as a Float32Array store rounds).
+// Each element of C is the same float64 sum in the same order as the scalar kernel's, so both
+// paths give bit-identical results for k ≤ 128, one pass of the scalar loops (for longer k the
+// passes differ: here C stays float64 between passes, which only removes roundings).
 //
 // Plain TypeScript: no Node import; `WebAssembly` is the engine's global, and without it (or
 // without SIMD support) `wasmGemm()` returns null and ts.ts keeps its scalar loops.

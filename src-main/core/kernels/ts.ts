@@ -3,10 +3,10 @@
 // is assembled from TypeScript at run time) for every problem big enough to pay for copying the
 // operands in; otherwise (and as the fallback) in scalar loops on register tiles of 2 rows × 4
 // columns of C (8 independent accumulators, 6 loads per 8 multiply-adds), whatever the
-// transposes. Both compute each element of C as the same float64 sum in the same order. V8 specializes each
-// loop on the typed-array types it has seen: an isolate that feeds both Float32Array and
-// Float64Array through the same kernels runs both noticeably slower than one that sticks to one
-// dtype (a training run in its own worker does).
+// transposes. Both compute each element of C as the same float64 sum in the same order.
+// V8 specializes each loop on the typed-array types it has seen: an isolate that feeds both
+// Float32Array and Float64Array through the same scalar loops runs both noticeably slower than
+// one that sticks to one dtype (a training run in its own worker does).
 import type { FloatArray } from '../tensor.ts';
 import { checkGemmArgs } from './check.ts';
 import { wasmGemm } from './gemm-wasm.ts';

@@ -16,6 +16,7 @@ import {
   RequestSchema,
   describeZodError,
   isMethod,
+  matches,
   type ApiEvent,
   type EventFilter,
   type Method,
@@ -118,13 +119,6 @@ export class Backend {
     this.unsubscribeRunner?.();
     this.connections.clear();
   }
-}
-
-export function matches(filter: EventFilter, event: ApiEvent | RunEvent): boolean {
-  if (!filter.types.includes(event.type)) return false;
-  if (filter.runIds === null) return true;
-  if (event.type === 'runs') return event.runIds.some((id) => filter.runIds!.includes(id));
-  return filter.runIds.includes(event.runId);
 }
 
 /** One client of the backend (a WebSocket, a window): its event filter and its requests. */

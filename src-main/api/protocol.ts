@@ -378,6 +378,14 @@ export type EventFilter = z.infer<typeof EventFilterSchema>;
 /** What a new connection receives until it subscribes: status changes and list changes of every run. */
 export const DEFAULT_EVENT_FILTER: EventFilter = { runIds: null, types: ['status', 'runs'] };
 
+/** Does `filter` let `event` through? (The server filters per connection, the client per listener.) */
+export function matches(filter: EventFilter, event: { type: string; runId?: number; runIds?: number[] }): boolean {
+  if (!(filter.types as readonly string[]).includes(event.type)) return false;
+  if (filter.runIds === null) return true;
+  const ids = event.runIds ?? (event.runId === undefined ? [] : [event.runId]);
+  return ids.some((id) => filter.runIds!.includes(id));
+}
+
 export const StartParamsSchema = z.strictObject({
   config: RunConfigSchema,
   name: z.string().max(200).optional(),
@@ -598,4 +606,50 @@ export function decodeWire(text: string): unknown {
     }
     return value;
   });
+}
+
+// --- the Electron bridge (preload <-> main) -------------------------------------------------
+// The preload exposes exactly this surface as `window.precond` (contextBridge; no ipcRenderer).
+// Requests and the dialogs' arguments are validated here in the preload and again in main.
+
+export const IPC = {
+  invoke: 'precond:invoke',
+  event: 'precond:event',
+  openCsv: 'precond:open-csv',
+  saveExport: 'precond:save-export',
+  saveFile: 'precond:save-file',
+  menu: 'precond:menu',
+} as const;
+
+/** What the application menu asks the renderer to do. */
+export const MENU_COMMANDS = ['open-csv', 'go-datasets', 'go-new-run', 'go-runs', 'export-run-csv', 'export-run-json'] as const;
+export const MenuCommandSchema = z.enum(MENU_COMMANDS);
+export type MenuCommand = z.infer<typeof MenuCommandSchema>;
+
+export const SaveExportSchema = z.strictObject({ id: runId, format: ExportFormatSchema });
+export const SaveFileSchema = z.strictObject({
+  defaultName: nonEmpty.max(255),
+  data: z.union([z.string(), z.instanceof(Uint8Array)]),
+  filters: z.array(z.strictObject({ name: z.string(), extensions: z.array(z.string()) })).max(10).optional(),
+});
+export type SaveFileRequest = z.infer<typeof SaveFileSchema>;
+/** A path, or null when the user cancelled the dialog. */
+export const DialogResultSchema = z.string().nullable();
+
+export interface PrecondBridge {
+  readonly transport: 'electron';
+  /** One request -> its response (never rejects for an API error: the response says ok: false). */
+  invoke(request: RequestMessage): Promise<ResponseMessage>;
+  /** Pushed events of this window's connection; returns the unsubscribe function. */
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+  /** The native open dialog for CSV files: the chosen path, or null. */
+  openCsvDialog(): Promise<string | null>;
+  /** The native save dialog, then the run's full export written there: the path, or null. */
+  saveRunExport(id: number, format: 'csv' | 'json'): Promise<string | null>;
+  /** The native save dialog for bytes or text made in the renderer (chart exports): the path, or null. */
+  saveFile(request: SaveFileRequest): Promise<string | null>;
+  /** The path of a File dropped on the window (Electron's webUtils.getPathForFile), '' if it has none. */
+  pathForFile(file: object): string;
+  /** Commands from the application menu; returns the unsubscribe function. */
+  onMenu(listener: (command: MenuCommand) => void): () => void;
 }

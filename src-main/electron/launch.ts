@@ -1,5 +1,5 @@
 // `npm start`: opens the desktop app when Electron's binary is installed; otherwise says so in
-// one line and starts the browser mode of the same dashboard.
+// one line and starts the browser mode of the same dashboard (precond serve --open).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
@@ -23,8 +23,13 @@ if (binary) {
   const child = spawn(binary, [projectRoot, ...process.argv.slice(2)], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  process.stderr.write(
-    'Electron\'s desktop binary is not installed here; the browser mode of the dashboard is not built yet, ' +
-      'so use the command line: npm run precond -- --help\n',
-  );
+  process.stderr.write("Electron's desktop binary is not installed here: starting the browser mode of the dashboard instead.\n");
+  const { serve } = await import('../cli/commands/serve.ts');
+  const open = !process.argv.includes('--no-open') && !process.env.CI;
+  try {
+    await serve({ port: 0, host: '127.0.0.1', open });
+  } catch (err) {
+    process.stderr.write(`precond: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+    process.exit(1);
+  }
 }

@@ -1,0 +1,181 @@
+// Snapshots of a run as the heatmaps use them: grouped by layer (a weight matrix and its bias),
+// indexed by step, the effective step sizes coloured and the parameter values for the tooltip.
+//
+// Kinds (see src-main/store/types.ts): `effective_lr` is coloured; a parameter-value kind (the
+// training loop logs it as `param`) feeds the tooltip when present.
+import type { Snapshot } from '../api/protocol.ts';
+
+export const EFFECTIVE_KIND = 'effective_lr';
+export const VALUE_KINDS = ['param', 'value', 'params'];
+
+export interface SnapshotLike {
+  step: number;
+  layer: string;
+  kind: string;
+  shape: number[];
+  originalShape: number[];
+  data: Float32Array | null;
+}
+
+/** "layers.0.weight" -> { layer: "layers.0", part: "weight" }; a name without a known suffix is its own layer. */
+export function splitParamName(name: string): { layer: string; part: 'weight' | 'bias' | 'other' } {
+  const m = /^(.*)\.(weight|bias)$/.exec(name);
+  return m ? { layer: m[1], part: m[2] as 'weight' | 'bias' } : { layer: name, part: 'other' };
+}
+
+export interface LayerInfo {
+  layer: string;
+  /** The parameter drawn as the matrix (the weight, or the only tensor). */
+  matrix: string;
+  bias: string | null;
+  rows: number;
+  cols: number;
+  /** True when the stored matrix is a downsampled view of a larger tensor. */
+  downsampled: boolean;
+  originalShape: number[];
+}
+
+export interface HeatmapFrame {
+  step: number;
+  values: Float32Array;
+  paramValues?: Float32Array;
+  biasValues?: Float32Array;
+  biasParamValues?: Float32Array;
+}
+
+function matrixShape(shape: number[]): [number, number] {
+  if (shape.length >= 2) return [shape[0], shape.slice(1).reduce((a, b) => a * b, 1)];
+  return [1, shape[0] ?? 1];
+}
+
+/** Snapshots by (step, param name, kind), with the layers they describe and the steps they cover. */
+export class SnapshotIndex {
+  private readonly byKey = new Map<string, SnapshotLike>();
+  private readonly stepSet = new Set<number>();
+  private sortedSteps: number[] | null = [];
+  private readonly layerMap = new Map<string, LayerInfo>();
+  /** Weight + bias arrays joined once per (layer, step): the percentile chart caches by array identity. */
+  private readonly joined = new Map<string, Float32Array>();
+  /** Smallest and largest positive finite effective step seen (for a fixed colour range). */
+  range: { lo: number; hi: number } | null = null;
+  version = 0;
+
+  private key(step: number, name: string, kind: string): string {
+    return `${step}\u0000${name}\u0000${kind}`;
+  }
+
+  add(s: SnapshotLike | Snapshot): void {
+    if (!s.data) return;
+    this.byKey.set(this.key(s.step, s.layer, s.kind), s);
+    if (s.kind === EFFECTIVE_KIND) {
+      if (!this.stepSet.has(s.step)) {
+        this.stepSet.add(s.step);
+        this.sortedSteps = null;
+      }
+      this.noteLayer(s);
+      this.extend(s.data);
+    }
+    this.version++;
+  }
+
+  private noteLayer(s: SnapshotLike): void {
+    const { layer, part } = splitParamName(s.layer);
+    const info = this.layerMap.get(layer) ?? { layer, matrix: s.layer, bias: null, rows: 1, cols: 1, downsampled: false, originalShape: s.originalShape };
+    if (part === 'bias') info.bias = s.layer;
+    else {
+      info.matrix = s.layer;
+      [info.rows, info.cols] = matrixShape(s.shape);
+      info.downsampled = s.shape.join('x') !== s.originalShape.join('x');
+      info.originalShape = s.originalShape;
+    }
+    if (part === 'bias' && !this.layerMap.has(layer)) [info.rows, info.cols] = [s.shape[0] ?? 1, 1];
+    this.layerMap.set(layer, info);
+  }
+
+  private extend(data: Float32Array): void {
+    let lo = this.range?.lo ?? Infinity;
+    let hi = this.range?.hi ?? -Infinity;
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      if (v > 0 && v < Infinity) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    if (lo <= hi) this.range = { lo, hi };
+  }
+
+  /** Steps with effective-step snapshots, ascending. */
+  steps(): number[] {
+    this.sortedSteps ??= [...this.stepSet].sort((a, b) => a - b);
+    return this.sortedSteps;
+  }
+
+  /** Layers in name order ("layers.0" before "layers.1", numerically). */
+  layers(): LayerInfo[] {
+    return [...this.layerMap.values()].sort((a, b) => a.layer.localeCompare(b.layer, undefined, { numeric: true }));
+  }
+
+  private get(step: number, name: string | null, kinds: string[]): Float32Array | undefined {
+    if (!name) return undefined;
+    for (const k of kinds) {
+      const s = this.byKey.get(this.key(step, name, k));
+      if (s?.data) return s.data;
+    }
+    return undefined;
+  }
+
+  /** What the heatmap of `layer` shows at `step` (undefined when that step has no snapshot of it). */
+  frame(layer: LayerInfo, step: number): HeatmapFrame | undefined {
+    const values = this.get(step, layer.matrix, [EFFECTIVE_KIND]);
+    if (!values || values.length !== layer.rows * layer.cols) return undefined;
+    const biasValues = this.get(step, layer.bias, [EFFECTIVE_KIND]);
+    const paramValues = this.get(step, layer.matrix, VALUE_KINDS);
+    const biasParamValues = this.get(step, layer.bias, VALUE_KINDS);
+    return {
+      step,
+      values,
+      paramValues: paramValues?.length === values.length ? paramValues : undefined,
+      biasValues: biasValues?.length === layer.rows ? biasValues : undefined,
+      biasParamValues: biasValues && biasParamValues?.length === layer.rows ? biasParamValues : undefined,
+    };
+  }
+
+  /** Per step, every effective step size of the layer (weight and bias together), for the percentile bands. */
+  distribution(layer: LayerInfo): { step: number; values: Float32Array }[] {
+    const out: { step: number; values: Float32Array }[] = [];
+    for (const step of this.steps()) {
+      const w = this.get(step, layer.matrix, [EFFECTIVE_KIND]);
+      if (!w) continue;
+      const b = this.get(step, layer.bias, [EFFECTIVE_KIND]);
+      if (!b) {
+        out.push({ step, values: w });
+        continue;
+      }
+      const key = `${layer.layer}\u0000${step}`;
+      let all = this.joined.get(key);
+      if (!all || all.length !== w.length + b.length) {
+        all = new Float32Array(w.length + b.length);
+        all.set(w);
+        all.set(b, w.length);
+        this.joined.set(key, all);
+      }
+      out.push({ step, values: all });
+    }
+    return out;
+  }
+
+  /** The step of `steps()` nearest to `step`. */
+  nearestStep(step: number): number | undefined {
+    const s = this.steps();
+    if (s.length === 0) return undefined;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid] < step) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && step - s[lo - 1] <= s[lo] - step ? s[lo - 1] : s[lo];
+  }
+}

@@ -5,6 +5,7 @@
 //   JSON: { run, series: [{ key, count, step[], epoch[], wallTime[], value[] }] }, NaN and
 //         ±Infinity as the strings "NaN", "Infinity", "-Infinity".
 import type { RunDetail, RunStore } from '../store/index.ts';
+import { asciiSlug } from './files.ts';
 
 /** JSON where NaN and ±Infinity survive, as the strings "NaN", "Infinity", "-Infinity". */
 export function toJson(value: unknown, indent?: number): string {
@@ -43,8 +44,7 @@ export function runJson(store: RunStore, id: number): { text: string; points: nu
 
 /** `run-12-adam-iris.csv`: the id, then the name reduced to safe file-name characters. */
 export function exportFilename(run: Pick<RunDetail, 'id' | 'name'>, format: 'csv' | 'json'): string {
-  const slug = run.name
-    .normalize('NFKD')
+  const slug = asciiSlug(run.name)
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/-+/g, '-')
     .replace(/^[-.]+|[-.]+$/g, '')

@@ -5,9 +5,8 @@
 // mode reads the sample datasets and its uploads only: the API is reachable by whoever holds the
 // URL, and it should not turn into a way to read arbitrary files.
 import { createHash, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
-import { finished } from 'node:stream/promises';
+import { createReadStream, existsSync, mkdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, isAbsolute } from 'node:path';
 import { resolveDataPath } from '../io/index.ts';
 import { ApiError } from './errors.ts';
@@ -53,6 +52,15 @@ export function checkSource(source: string, access: FileAccess, samplesDir: stri
 }
 
 const ALLOWED_EXT = ['.csv', '.tsv', '.txt'];
+
+/** Letters without their accents ("données été" -> "donnees ete"): NFKD, then the combining marks dropped. */
+export function asciiSlug(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}+/gu, '');
+}
+
+function formatMb(bytes: number): string {
+  return `${Math.round(bytes / 1024 / 1024)} MB`;
+}
 /** Largest upload accepted (bytes). */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
@@ -60,9 +68,7 @@ export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 export function safeUploadName(name: string): string {
   const base = basename(name.replace(/\\/g, '/'));
   const ext = extname(base).toLowerCase();
-  const stem = base
-    .slice(0, base.length - extname(base).length)
-    .normalize('NFKD')
+  const stem = asciiSlug(base.slice(0, base.length - extname(base).length))
     .replace(/[^A-Za-z0-9_-]+/g, '-')
     .replace(/-+/g, '-')
     .replace(/^-+|-+$/g, '')
@@ -97,17 +103,19 @@ export async function saveUpload(dir: string, name: string, body: AsyncIterable<
   const temp = join(dir, `.${stem}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
   const hash = createHash('sha256');
   let size = 0;
-  const out = createWriteStream(temp);
   try {
-    const chunks = body instanceof Uint8Array ? [body] : body;
-    for await (const chunk of chunks) {
-      size += chunk.length;
-      if (size > maxBytes) throw new ApiError('bad-request', `${basename(name)} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`);
-      hash.update(chunk);
-      if (!out.write(chunk)) await once(out, 'drain');
+    const out = await open(temp, 'wx');
+    try {
+      const chunks = body instanceof Uint8Array ? [body] : body;
+      for await (const chunk of chunks) {
+        size += chunk.length;
+        if (size > maxBytes) throw new ApiError('bad-request', `${basename(name)} is larger than ${formatMb(maxBytes)}`);
+        hash.update(chunk);
+        await out.write(chunk);
+      }
+    } finally {
+      await out.close();
     }
-    out.end();
-    await finished(out);
     const digest = hash.digest('hex');
     for (let k = 1; k < 10_000; k++) {
       const candidate = join(dir, k === 1 ? safe : `${stem}-${k}${ext}`);
@@ -123,7 +131,6 @@ export async function saveUpload(dir: string, name: string, body: AsyncIterable<
     }
     throw new ApiError('conflict', `too many uploads named ${safe}`);
   } finally {
-    out.destroy();
     rmSync(temp, { force: true });
   }
 }

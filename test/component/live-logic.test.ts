@@ -1,0 +1,78 @@
+// The live view's bookkeeping: which chart a metric goes to, dedup of store and live points,
+// progress text; and the snapshot index behind the heatmaps.
+import { describe, expect, test } from 'vitest';
+import { chartOf, metricLabel, PointFilter, progressFraction, progressText } from '../../src-renderer/src/logic/live.ts';
+import { SnapshotIndex, splitParamName } from '../../src-renderer/src/logic/snapshots.ts';
+import { formatBytes, formatDuration } from '../../src-renderer/src/logic/format.ts';
+
+describe('metrics', () => {
+  test('charts and labels', () => {
+    expect(['train_loss', 'val_loss', 'val_accuracy', 'val_r2', 'val_rmse', 'lr', 'grad_norm', 'update_ratio/layers.0.weight'].map(chartOf)).toEqual(['loss', 'loss', 'quality', 'quality', 'other', 'lr', 'other', 'other']);
+    expect(metricLabel('val_loss')).toBe('validation loss');
+    expect(metricLabel('val_r2')).toBe('validation R²');
+    expect(metricLabel('update_ratio/layers.0.weight')).toBe('update ratio · layers.0.weight');
+  });
+
+  test('points up to what was read are dropped, later ones kept once', () => {
+    const f = new PointFilter();
+    f.seen('loss', 10);
+    expect([9, 10, 11, 11, 12].map((s) => f.accept('loss', s))).toEqual([false, false, true, false, true]);
+    expect(f.accept('other', 0)).toBe(true);
+    expect(f.lastStep('loss')).toBe(12);
+  });
+
+  test('progress', () => {
+    const p = { type: 'progress' as const, runId: 1, step: 450, totalSteps: 900, epoch: 10, epochs: 20, samplesPerSecond: 12_300.4, etaSeconds: 12 };
+    expect(progressText(p)).toBe('step 450 / 900 · epoch 10 / 20 · 12,300 samples/s · 0:12 left');
+    expect(progressText({ ...p, etaSeconds: null, samplesPerSecond: 0, epoch: 2.5 })).toBe('step 450 / 900 · epoch 2.5 / 20');
+    expect(progressFraction(p)).toBe(0.5);
+    expect(progressFraction(null)).toBe(0);
+    expect(formatDuration(3723)).toBe('1:02:03');
+    expect(formatDuration(null)).toBe('—');
+    expect(formatBytes(3879)).toBe('3.8 KB');
+  });
+});
+
+describe('SnapshotIndex', () => {
+  const snap = (step: number, layer: string, shape: number[], fill: (i: number) => number, kind = 'effective_lr') => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return { step, layer, kind, shape, originalShape: shape, data: Float32Array.from({ length: n }, (_, i) => fill(i)) };
+  };
+
+  test('layers pair a weight with its bias; frames carry parameter values; one range over all', () => {
+    const ix = new SnapshotIndex();
+    for (const step of [0, 10]) {
+      ix.add(snap(step, 'layers.1.weight', [2, 3], (i) => (i + 1) * 1e-3 * (step + 1)));
+      ix.add(snap(step, 'layers.0.bias', [3], () => 0.2));
+      ix.add(snap(step, 'layers.0.weight', [3, 4], (i) => (i === 0 ? 0 : 0.01)));
+      ix.add(snap(step, 'layers.0.weight', [3, 4], (i) => i - 6, 'param'));
+    }
+    const layers = ix.layers();
+    expect(layers.map((l) => [l.layer, l.matrix, l.bias, l.rows, l.cols])).toEqual([
+      ['layers.0', 'layers.0.weight', 'layers.0.bias', 3, 4],
+      ['layers.1', 'layers.1.weight', null, 2, 3],
+    ]);
+    expect(ix.steps()).toEqual([0, 10]);
+    const f = ix.frame(layers[0], 10)!;
+    expect(f.values).toHaveLength(12);
+    expect(f.paramValues![7]).toBe(1);
+    expect(f.biasValues).toHaveLength(3);
+    expect(ix.frame(layers[1], 10)!.paramValues).toBeUndefined();
+    expect(ix.frame(layers[0], 5)).toBeUndefined();
+    // zero has no log: the range is over positive values
+    expect(ix.range!.lo).toBeCloseTo(1e-3, 9);
+    expect(ix.range!.hi).toBeCloseTo(0.2, 6);
+    const dist = ix.distribution(layers[0]);
+    expect(dist.map((d) => d.values.length)).toEqual([15, 15]);
+    expect(ix.distribution(layers[0])[1].values).toBe(dist[1].values); // joined once (the band chart caches by identity)
+    expect(ix.nearestStep(4)).toBe(0);
+    expect(ix.nearestStep(6)).toBe(10);
+  });
+
+  test('a downsampled tensor says so; names without weight/bias are their own layer', () => {
+    const ix = new SnapshotIndex();
+    ix.add({ step: 0, layer: 'layers.0.weight', kind: 'effective_lr', shape: [16, 16], originalShape: [256, 784], data: new Float32Array(256).fill(1) });
+    expect(ix.layers()[0]).toMatchObject({ downsampled: true, originalShape: [256, 784], rows: 16, cols: 16 });
+    expect(splitParamName('embedding')).toEqual({ layer: 'embedding', part: 'other' });
+  });
+});

@@ -4,6 +4,8 @@
 import { ZodError } from 'zod';
 import { DataLoadError } from '../core/data/errors.ts';
 import { ConfigError } from '../core/optim/errors.ts';
+import { RunConfigError } from '../core/train/config.ts';
+import { RunnerError } from '../runner/pool.ts';
 import { StoreError } from '../store/errors.ts';
 import { describeZodError, type ApiErrorCode, type ApiErrorInfo } from './protocol.ts';
 
@@ -25,6 +27,8 @@ const STORE_CODES: Partial<Record<StoreError['code'], ApiErrorCode>> = {
   invalid: 'bad-request',
 };
 
+const RUNNER_CODES: Record<RunnerError['code'], ApiErrorCode> = { 'not-found': 'not-found', conflict: 'conflict', closed: 'unavailable' };
+
 function firstLine(text: string): string {
   return text.split('\n')[0].trim();
 }
@@ -34,6 +38,8 @@ export function toApiError(err: unknown, log: (text: string) => void = () => {})
   if (err instanceof ApiError) return { code: err.code, message: firstLine(err.message), ...(err.field ? { field: err.field } : {}) };
   if (err instanceof DataLoadError) return { code: 'data', message: firstLine(err.message), data: err.toJSON() };
   if (err instanceof ConfigError) return { code: 'config', message: firstLine(err.message), field: err.field };
+  if (err instanceof RunConfigError) return { code: 'config', message: firstLine(err.message), field: err.field };
+  if (err instanceof RunnerError) return { code: RUNNER_CODES[err.code], message: firstLine(err.message) };
   if (err instanceof StoreError) return { code: STORE_CODES[err.code] ?? 'store', message: firstLine(err.message) };
   if (err instanceof ZodError) return { code: 'bad-request', message: describeZodError(err) };
   const message = err instanceof Error ? err.message : String(err);

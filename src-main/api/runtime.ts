@@ -1,6 +1,7 @@
 // Everything a process that serves the dashboard opens, in one place: the store, the kernels,
 // the runner, and the backend over them. Electron's main process and `precond serve` both
 // start here, so the two transports always sit on the same API.
+import { createRunner } from '../runner/index.ts';
 import { installKernels } from '../runner/native-kernels.ts';
 import type { Runner } from '../runner/types.ts';
 import { openStore, resolveDbPath, type RunStore } from '../store/index.ts';
@@ -12,8 +13,10 @@ export interface RuntimeOptions {
   dbPath?: string;
   /** 'any' (Electron) or 'uploads' (browser mode: the samples and uploads only). */
   fileAccess: 'any' | 'uploads';
-  /** A runner to use instead of the pool (tests). */
+  /** A runner to use instead of the worker pool (tests); null: none (training unavailable). */
   runner?: Runner | null;
+  /** Worker threads of the pool (default: cores − 1, at least 1). */
+  poolSize?: number;
   /** One-line notes for the user (recovered runs, kernels): stderr by default. */
   report?: (line: string) => void;
 }
@@ -27,8 +30,8 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Why this build cannot train yet: the worker-thread runner (src-main/runner) is not part of it. */
-export const NO_RUNNER = 'training is not available in this build: the worker-thread runner is not installed yet';
+/** Why a process opened without a runner cannot train. */
+export const NO_RUNNER = 'training is not available in this process (it was opened without a runner)';
 
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const report = options.report ?? ((line: string) => void process.stderr.write(`${line}\n`));
@@ -36,7 +39,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const store = openStore(dbPath);
   for (const r of store.recovered) report(`precond: run ${r.id} was left ${r.was} by a process that is gone: marked interrupted`);
   const kernels = installKernels({ report });
-  const runner = options.runner ?? null;
+  const runner = options.runner === undefined ? createRunner({ store, poolSize: options.poolSize }) : options.runner;
   const uploadsDir = uploadsDirFor(store.file);
   const fileAccess: FileAccess = options.fileAccess === 'any' ? { kind: 'any' } : { kind: 'roots', roots: [uploadsDir] };
   const backend = new Backend({ store, runner, trainingUnavailable: runner ? undefined : NO_RUNNER, fileAccess, uploadsDir, kernels: kernels.kernels.name });

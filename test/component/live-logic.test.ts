@@ -76,3 +76,28 @@ describe('SnapshotIndex', () => {
     expect(splitParamName('embedding')).toEqual({ layer: 'embedding', part: 'other' });
   });
 });
+
+describe('downsampled layers and colour ranges', () => {
+  test('a bias of the full rows is block-averaged onto the downsampled rows, as core/train averages the weight', () => {
+    const ix = new SnapshotIndex();
+    ix.add({ step: 1, layer: 'layers.0.weight', kind: 'effective_lr', shape: [3, 2], originalShape: [7, 4], data: new Float32Array(6).fill(1) });
+    ix.add({ step: 1, layer: 'layers.0.bias', kind: 'effective_lr', shape: [7], originalShape: [7], data: Float32Array.from([1, 2, 3, 4, 5, 6, 7]) });
+    const f = ix.frame(ix.layers()[0], 1)!;
+    // rows ⌊i·7/3⌋ … ⌊(i+1)·7/3⌋ − 1: [0, 1], [2, 3], [4, 5, 6]
+    expect([...f.biasValues!]).toEqual([1.5, 3.5, 6]);
+  });
+
+  test('the robust range leaves outliers out; full is min–max', () => {
+    const ix = new SnapshotIndex();
+    const data = new Float32Array(1000).fill(1e-3);
+    for (let i = 0; i < 1000; i++) data[i] = 10 ** (-4 + (2 * i) / 999); // 1e-4 … 1e-2, log-uniform
+    data[0] = 1e-9; // a parameter that barely moves
+    data[1] = 1e5; // a dead unit: lr / ε
+    ix.add({ step: 1, layer: 'w', kind: 'effective_lr', shape: [1000], originalShape: [1000], data });
+    expect(ix.range!.lo).toBeCloseTo(1e-9, 15);
+    expect(ix.range!.hi).toBeCloseTo(1e5, 0);
+    const r = ix.robustRange(1)!;
+    expect(Math.log10(r.lo)).toBeCloseTo(-3.98, 1);
+    expect(Math.log10(r.hi)).toBeCloseTo(-2.02, 1);
+  });
+});

@@ -1,42 +1,26 @@
 // runner.*: start, validate, pause, resume and stop training runs. A config is checked here with
-// the core's own resolvers (model, optimizer, schedule) and the transport's file access before
-// the runner sees it, so a bad field is reported by name; the runner checks the rest.
-import { resolveModelSpec } from '../../core/models/index.ts';
-import { ConfigError, resolveOptimizerConfig } from '../../core/optim/index.ts';
-import { resolveScheduleConfig } from '../../core/schedules/index.ts';
+// the training loop's resolver and the transport's file access before the runner sees it, so a
+// bad field is reported by name before any data is read.
+import { resolveRunConfig } from '../../core/train/index.ts';
 import { samplesDir } from '../../io/index.ts';
 import type { RunConfig as StoreRunConfig } from '../../store/index.ts';
 import type { BackendContext, Handlers } from '../backend.ts';
 import { ApiError } from '../errors.ts';
 import { checkSource } from '../files.ts';
-import { DataOptionsSchema, describeZodError, type RunConfig } from '../protocol.ts';
+import type { RunConfig } from '../protocol.ts';
 
 type RunnerHandlers = Pick<Handlers, 'runner.start' | 'runner.validate' | 'runner.pause' | 'runner.resume' | 'runner.stop' | 'runner.active'>;
 
-/** Runs `fn`; a ConfigError or plain Error from a core resolver becomes an ApiError 'config' on `field`. */
-function inField<T>(field: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof ConfigError) throw new ApiError('config', `${field}: ${err.message}`, `${field}.${err.field}`);
-    if (err instanceof ApiError) throw err;
-    throw new ApiError('config', `${field}: ${err instanceof Error ? err.message : String(err)}`, field);
-  }
-}
-
 /**
- * The config with model, optimizer and schedule resolved (every default filled in, so the stored
- * config says exactly what ran) and the data source checked against the file access.
+ * The config resolved by the training loop's own resolver (every default filled in, so the
+ * stored config says exactly what ran; a bad field is a RunConfigError naming it) and its data
+ * source checked against the transport's file access.
  */
 export function validateRunConfig(config: RunConfig, ctx: Pick<BackendContext, 'fileAccess'>): RunConfig {
-  const model = inField('model', () => resolveModelSpec(config.model));
-  const optimizer = inField('optimizer', () => resolveOptimizerConfig(config.optimizer));
-  const schedule = config.schedule ? inField('schedule', () => resolveScheduleConfig(config.schedule)) : null;
-  const { source, ...dataOptions } = config.data;
-  const data = DataOptionsSchema.safeParse(dataOptions);
-  if (!data.success) throw new ApiError('config', `data: ${describeZodError(data.error, 'data')}`, 'data');
-  checkSource(source, ctx.fileAccess, samplesDir());
-  return { ...config, model: { ...model }, optimizer: { ...optimizer, hyperparams: { ...optimizer.hyperparams } }, schedule: schedule ? { ...schedule } : null };
+  const resolved = resolveRunConfig(config);
+  checkSource(resolved.data.source, ctx.fileAccess, samplesDir());
+  // ResolvedRunConfig is plain JSON with typed members; the protocol's RunConfig is its loose shape.
+  return resolved as unknown as RunConfig;
 }
 
 export function runnerHandlers(ctx: BackendContext): RunnerHandlers {

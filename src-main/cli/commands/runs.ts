@@ -17,6 +17,9 @@ import {
   type RunSummary,
 } from '../../store/index.ts';
 import { runCsvChunks, runJson, toJson } from '../../api/export.ts';
+
+/** Shared with `precond train --json` (defined beside the export formats). */
+export { toJson };
 import { UserError } from '../errors.ts';
 import { log, printLine } from '../output.ts';
 
@@ -125,7 +128,7 @@ function printRunList(list: RunSummary[], sortKey: string | undefined): void {
     clip(r.name, 40),
     r.optimizer,
     r.dataset,
-    r.lastStep === null ? '-' : String(r.lastStep + 1),
+    r.lastStep === null ? '-' : String(r.lastStep), // steps are counted from 1 (step 0: before training)
     fmtTime(r.createdAt),
     ...(extra ? [extraValue(r)] : []),
     r.tags.join(','),

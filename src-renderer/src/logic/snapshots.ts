@@ -6,6 +6,10 @@
 import type { Snapshot } from '../api/protocol.ts';
 
 export const EFFECTIVE_KIND = 'effective_lr';
+
+const HIST_MIN = -45; // log10 of the smallest positive float32 is about −45
+const HIST_STEP = 0.02;
+const HIST_BINS = Math.ceil(90 / HIST_STEP);
 export const VALUE_KINDS = ['param', 'value', 'params'];
 
 export interface SnapshotLike {
@@ -56,8 +60,11 @@ export class SnapshotIndex {
   private readonly layerMap = new Map<string, LayerInfo>();
   /** Weight + bias arrays joined once per (layer, step): the percentile chart caches by array identity. */
   private readonly joined = new Map<string, Float32Array>();
-  /** Smallest and largest positive finite effective step seen (for a fixed colour range). */
+  /** Smallest and largest positive finite effective step seen. */
   range: { lo: number; hi: number } | null = null;
+  /** Counts of log10 effective steps of every snapshot, in bins of HIST_STEP decades (for percentiles). */
+  private readonly hist = new Float64Array(HIST_BINS);
+  private histTotal = 0;
   version = 0;
 
   private key(step: number, name: string, kind: string): string {
@@ -100,9 +107,33 @@ export class SnapshotIndex {
       if (v > 0 && v < Infinity) {
         if (v < lo) lo = v;
         if (v > hi) hi = v;
+        // bin k holds log10 v in [HIST_MIN + k·HIST_STEP, HIST_MIN + (k+1)·HIST_STEP)
+        const k = Math.floor((Math.log10(v) - HIST_MIN) / HIST_STEP);
+        this.hist[k < 0 ? 0 : k >= HIST_BINS ? HIST_BINS - 1 : k]++;
+        this.histTotal++;
       }
     }
     if (lo <= hi) this.range = { lo, hi };
+  }
+
+  /**
+   * A colour range that outliers do not stretch: the p-th and (100−p)-th percentiles of every
+   * effective step seen, to HIST_STEP decades (within [range.lo, range.hi]); null before any.
+   */
+  robustRange(p = 1): { lo: number; hi: number } | null {
+    if (!this.range || this.histTotal === 0) return null;
+    const at = (q: number): number => {
+      const target = q * this.histTotal;
+      let seen = 0;
+      for (let k = 0; k < HIST_BINS; k++) {
+        seen += this.hist[k];
+        if (seen >= target) return 10 ** (HIST_MIN + (k + 0.5) * HIST_STEP);
+      }
+      return this.range!.hi;
+    };
+    const lo = Math.max(this.range.lo, at(p / 100));
+    const hi = Math.min(this.range.hi, at(1 - p / 100));
+    return hi > lo ? { lo, hi } : { ...this.range };
   }
 
   /** Steps with effective-step snapshots, ascending. */
@@ -125,13 +156,38 @@ export class SnapshotIndex {
     return undefined;
   }
 
+  /**
+   * A bias of the tensor's R rows on the r rows of its downsampled weight: block means over the
+   * same row blocks as the weight's (core/train/downsample.ts); as it is when it already fits.
+   */
+  private fitBias(bias: Float32Array | undefined, rows: number): Float32Array | undefined {
+    if (!bias || bias.length === rows) return bias;
+    if (bias.length < rows) return undefined;
+    let out = this.fitted.get(bias);
+    if (!out) {
+      out = new Float32Array(rows);
+      const R = bias.length;
+      for (let i = 0; i < rows; i++) {
+        const a = Math.floor((i * R) / rows);
+        const b = Math.floor(((i + 1) * R) / rows);
+        let sum = 0;
+        for (let k = a; k < b; k++) sum += bias[k];
+        out[i] = sum / (b - a);
+      }
+      this.fitted.set(bias, out);
+    }
+    return out;
+  }
+
+  private readonly fitted = new WeakMap<Float32Array, Float32Array>();
+
   /** What the heatmap of `layer` shows at `step` (undefined when that step has no snapshot of it). */
   frame(layer: LayerInfo, step: number): HeatmapFrame | undefined {
     const values = this.get(step, layer.matrix, [EFFECTIVE_KIND]);
     if (!values || values.length !== layer.rows * layer.cols) return undefined;
-    const biasValues = this.get(step, layer.bias, [EFFECTIVE_KIND]);
+    const biasValues = this.fitBias(this.get(step, layer.bias, [EFFECTIVE_KIND]), layer.rows);
     const paramValues = this.get(step, layer.matrix, VALUE_KINDS);
-    const biasParamValues = this.get(step, layer.bias, VALUE_KINDS);
+    const biasParamValues = this.fitBias(this.get(step, layer.bias, VALUE_KINDS), layer.rows);
     return {
       step,
       values,

@@ -244,6 +244,7 @@ describe('the runner', () => {
     expect(sent.options).toEqual({ name: 'my run', tags: ['a'], notes: undefined });
     expect(sent.config!.optimizer).toMatchObject({ name: 'adam', preset: 'torch', hyperparams: { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, amsgrad: false, weight_decay: 0, eps_mode: 'outside' } });
     expect(sent.config!.model).toEqual({ kind: 'mlp', hidden: [8], activation: 'relu', init: 'torch', binaryHead: 'sigmoid' });
+    expect(sent.config!.training).toMatchObject({ epochs: 10, batchSize: 16, seed: 0, dtype: 'float32', steps: null });
     expect((await call('runs.get', { id: runId })).name).toBe('my run');
   });
 
@@ -258,9 +259,11 @@ describe('the runner', () => {
   });
 
   test.each([
-    ['model', { model: { kind: 'mlp', hidden: [0], activation: 'relu' } }, 'model'],
-    ['schedule', { schedule: { name: 'cosine' } }, 'schedule.schedule.T_max'],
-    ['data option', { data: { source: 'iris', valSplit: 2 } }, 'data'],
+    ['model', { model: { kind: 'mlp', hidden: [0], activation: 'relu' } }, 'model.hidden[0]'],
+    ['schedule', { schedule: { name: 'cosine' } }, 'schedule.T_max'],
+    ['data option', { data: { source: 'iris', valSplit: 2 } }, 'data.valSplit'],
+    ['training', { training: { epochs: 0 } }, 'training.epochs'],
+    ['unknown field', { training: { epochz: 3 } }, 'training.epochz'],
   ])('invalid %s', async (_what, patch, field) => {
     const e = await fails('runner.validate', { config: { ...seedConfig(), ...patch } });
     expect(e.code).toBe('config');

@@ -11,14 +11,14 @@ import { metaHandlers } from './handlers/meta.ts';
 import { runHandlers } from './handlers/runs.ts';
 import { runnerHandlers } from './handlers/runner.ts';
 import {
-  DEFAULT_EVENT_FILTER,
+  DEFAULT_SUBSCRIPTION,
   METHODS,
   RequestSchema,
   describeZodError,
   isMethod,
-  matches,
+  subscribed,
   type ApiEvent,
-  type EventFilter,
+  type Subscription,
   type Method,
   type Params,
   type ResponseMessage,
@@ -69,9 +69,9 @@ export class Backend {
       ...runHandlers(this.ctx),
       ...runnerHandlers(this.ctx),
       ...metaHandlers(this.ctx),
-      'events.subscribe': (filter, call) => {
+      'events.subscribe': (subscription, call) => {
         if (!call.connection) throw new ApiError('unavailable', 'events.subscribe needs a connection');
-        call.connection.filter = filter;
+        call.connection.subscription = subscription;
         return { done: true };
       },
     };
@@ -98,10 +98,10 @@ export class Backend {
     this.connections.delete(c);
   }
 
-  /** Sends an event to every connection whose filter matches. */
+  /** Sends an event to every connection subscribed to it. */
   emit(event: ApiEvent | RunEvent): void {
     for (const c of this.connections) {
-      if (!matches(c.filter, event)) continue;
+      if (!subscribed(c.subscription, event)) continue;
       try {
         c.send(event as ApiEvent);
       } catch (err) {
@@ -121,9 +121,9 @@ export class Backend {
   }
 }
 
-/** One client of the backend (a WebSocket, a window): its event filter and its requests. */
+/** One client of the backend (a WebSocket, a window): its subscription and its requests. */
 export class Connection {
-  filter: EventFilter = { ...DEFAULT_EVENT_FILTER, types: [...DEFAULT_EVENT_FILTER.types] };
+  subscription: Subscription = structuredClone(DEFAULT_SUBSCRIPTION);
   private closed = false;
 
   constructor(

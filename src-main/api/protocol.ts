@@ -375,8 +375,20 @@ export const EventFilterSchema = z.strictObject({
 });
 export type EventFilter = z.infer<typeof EventFilterSchema>;
 
+/**
+ * A connection's subscription: the events any of its filters lets through. (Several filters, not
+ * their union: "status of every run" and "metrics of run 3" must not become "metrics of every run".)
+ */
+export const SubscriptionSchema = z.strictObject({ filters: z.array(EventFilterSchema).max(100) });
+export type Subscription = z.infer<typeof SubscriptionSchema>;
+
 /** What a new connection receives until it subscribes: status changes and list changes of every run. */
-export const DEFAULT_EVENT_FILTER: EventFilter = { runIds: null, types: ['status', 'runs'] };
+export const DEFAULT_SUBSCRIPTION: Subscription = { filters: [{ runIds: null, types: ['status', 'runs'] }] };
+
+/** Does any filter of the subscription let `event` through? */
+export function subscribed(subscription: Subscription, event: { type: string; runId?: number; runIds?: number[] }): boolean {
+  return subscription.filters.some((f) => matches(f, event));
+}
 
 /** Does `filter` let `event` through? (The server filters per connection, the client per listener.) */
 export function matches(filter: EventFilter, event: { type: string; runId?: number; runIds?: number[] }): boolean {
@@ -468,8 +480,8 @@ export const METHODS = {
   'runner.stop': method(byRunId, done),
   'runner.active': method(none, z.array(z.object({ runId, status: RunStatusSchema }))),
 
-  /** Replaces this connection's event filter. */
-  'events.subscribe': method(EventFilterSchema, done),
+  /** Replaces this connection's subscription (the events any of its filters lets through). */
+  'events.subscribe': method(SubscriptionSchema, done),
 
   'meta.optimizers': method(
     none,

@@ -3,7 +3,7 @@
 // reconnection and lost requests.
 import { describe, expect, test } from 'vitest';
 import { shallowRef } from 'vue';
-import { ApiCallError, ApiClient, unionFilter, type Transport } from '../../src-renderer/src/api/client.ts';
+import { ApiCallError, ApiClient, subscriptionOf, type Transport } from '../../src-renderer/src/api/client.ts';
 import { browserBase, WebSocketTransport, type SocketLike } from '../../src-renderer/src/api/transports.ts';
 import { encodeWire, type ApiEvent, type RequestMessage, type ResponseMessage } from '../../src-renderer/src/api/protocol.ts';
 
@@ -56,7 +56,7 @@ describe('ApiClient', () => {
     expect(err.data?.line).toBe(3);
   });
 
-  test('subscriptions: one union filter sent per change; each listener gets its own events; resent after reconnecting', async () => {
+  test('subscriptions: every listener’s filter sent, once per change; each listener gets its own events; resent after reconnecting', async () => {
     const t = new ScriptedTransport((m) => ({ id: m.id, ok: true, result: { done: true } }));
     const client = new ApiClient(t);
     const a: ApiEvent[] = [];
@@ -64,7 +64,8 @@ describe('ApiClient', () => {
     const offA = client.subscribe({ runIds: null, types: ['status'] }, (e) => a.push(e));
     client.subscribe({ runIds: [4], types: ['metrics'] }, (e) => b.push(e));
     await tick();
-    expect(t.sent.map((m) => m.params)).toEqual([{ runIds: null, types: ['status', 'metrics'] }]);
+    // not one union ("status and metrics of every run"): both filters as they are
+    expect(t.sent.map((m) => m.params)).toEqual([{ filters: [{ runIds: [4], types: ['metrics'] }, { runIds: null, types: ['status'] }] }]);
     t.push({ type: 'status', runId: 9, status: 'running' });
     t.push({ type: 'metrics', runId: 4, points: [] });
     t.push({ type: 'metrics', runId: 5, points: [] });
@@ -72,16 +73,19 @@ describe('ApiClient', () => {
     expect(b).toEqual([{ type: 'metrics', runId: 4, points: [] }]);
     offA();
     await tick();
-    expect(t.sent.at(-1)!.params).toEqual({ runIds: [4], types: ['metrics'] });
+    expect(t.sent.at(-1)!.params).toEqual({ filters: [{ runIds: [4], types: ['metrics'] }] });
     const before = t.sent.length;
     t.reopen();
     await tick();
     expect(t.sent.length).toBe(before + 1);
   });
 
-  test('unionFilter', () => {
-    expect(unionFilter([])).toEqual({ runIds: [], types: [] });
-    expect(unionFilter([{ runIds: [3, 1], types: ['metrics'] }, { runIds: [1, 2], types: ['snapshot', 'metrics'] }])).toEqual({ runIds: [1, 2, 3], types: ['metrics', 'snapshot'] });
+  test('subscriptionOf: distinct filters, normalized, in a stable order', () => {
+    expect(subscriptionOf([])).toEqual({ filters: [] });
+    const a = { runIds: [3, 1, 3], types: ['snapshot', 'metrics'] as ('snapshot' | 'metrics')[] };
+    const b = { runIds: [1, 3], types: ['metrics', 'snapshot'] as ('snapshot' | 'metrics')[] };
+    expect(subscriptionOf([a, b])).toEqual({ filters: [{ runIds: [1, 3], types: ['metrics', 'snapshot'] }] });
+    expect(subscriptionOf([b, { runIds: null, types: ['status'] }])).toEqual(subscriptionOf([{ runIds: null, types: ['status'] }, a]));
   });
 });
 

@@ -101,7 +101,7 @@ describe('the token', () => {
     expect(reply).toMatchObject({ id: 1, ok: true });
     expect(reply.result.map((x) => x.name)).toContain('iris');
 
-    s.send(encodeWire({ id: 2, method: 'events.subscribe', params: { runIds: null, types: ['snapshot'] } }));
+    s.send(encodeWire({ id: 2, method: 'events.subscribe', params: { filters: [{ runIds: null, types: ['snapshot'] }] } }));
     expect(await next(s)).toEqual({ id: 2, ok: true, result: { done: true } });
     h.runner.emit({ type: 'snapshot', runId: 3, step: 5, layer: 'l.weight', kind: 'effective_lr', shape: [2], originalShape: [2], data: new Float32Array([0.5, NaN]) });
     const ev = (await next(s)) as { event: { data: Float32Array } };

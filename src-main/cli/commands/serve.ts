@@ -36,13 +36,21 @@ export interface ServeOptions {
   db?: string;
   open?: boolean;
   renderer?: string;
+  /** Worker threads training runs (default: cores − 1, at least 1). */
+  workers?: number;
+}
+
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 256) throw new InvalidArgumentError('a whole number of worker threads from 1 to 256');
+  return n;
 }
 
 /** Starts browser mode and resolves once it listens; stops on SIGINT / SIGTERM. */
 export async function serve(opts: ServeOptions): Promise<void> {
   let runtime;
   try {
-    runtime = await openRuntime({ dbPath: opts.db, fileAccess: 'uploads' });
+    runtime = await openRuntime({ dbPath: opts.db, fileAccess: 'uploads', poolSize: opts.workers });
   } catch (err) {
     if (err instanceof StoreError) throw new UserError(err.message);
     throw err;
@@ -88,6 +96,7 @@ export function registerServe(program: Command): void {
     .option('--db <file>', 'SQLite file to use instead of the default location')
     .option('--open', 'open the URL in the default browser')
     .option('--renderer <dir>', 'the built dashboard to serve (default: out/renderer, written by npm run build)')
+    .option('--workers <n>', 'worker threads training runs at once (default: cores − 1, at least 1); more runs queue', parseWorkers)
     .action(async (opts: ServeOptions) => {
       await serve(opts);
       // Keep running: the server holds the event loop open until a signal stops it.

@@ -1,7 +1,7 @@
 // The API client: typed calls (`api.call('runs.get', { id })`) whose answers are validated by the
 // protocol's result schemas, and event subscriptions multiplexed over one transport (the server
-// gets the union of every listener's filter; each listener gets only what its own filter lets
-// through).
+// gets every listener's filter and sends what any of them lets through; each listener gets only
+// what its own filter lets through).
 import { shallowRef, type ShallowRef } from 'vue';
 import {
   METHODS,
@@ -15,6 +15,7 @@ import {
   type RequestMessage,
   type ResponseMessage,
   type Result,
+  type Subscription,
 } from './protocol.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -49,21 +50,24 @@ export function errorText(err: unknown): string {
   return text.split('\n')[0];
 }
 
-interface Subscription {
+interface Listener {
   filter: EventFilter;
   listener: (event: ApiEvent) => void;
 }
 
-/** The union of filters: every run if any listener wants every run, and every type any wants. */
-export function unionFilter(filters: readonly EventFilter[]): EventFilter {
-  const types = [...new Set(filters.flatMap((f) => f.types))];
-  if (filters.some((f) => f.runIds === null)) return { runIds: null, types };
-  return { runIds: [...new Set(filters.flatMap((f) => f.runIds ?? []))].sort((a, b) => a - b), types };
+/** The listeners' filters as one subscription: each distinct filter once, in a stable order. */
+export function subscriptionOf(filters: readonly EventFilter[]): Subscription {
+  const byKey = new Map<string, EventFilter>();
+  for (const f of filters) {
+    const norm: EventFilter = { runIds: f.runIds === null ? null : [...new Set(f.runIds)].sort((a, b) => a - b), types: [...new Set(f.types)].sort() };
+    byKey.set(JSON.stringify(norm), norm);
+  }
+  return { filters: [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, f]) => f) };
 }
 
 export class ApiClient {
   private nextId = 1;
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new Set<Listener>();
   private sentFilter = '';
   private syncQueued = false;
   readonly state: ShallowRef<ConnectionState>;
@@ -96,7 +100,7 @@ export class ApiClient {
 
   /** Receives the events `filter` lets through until the returned function is called. */
   subscribe(filter: EventFilter, listener: (event: ApiEvent) => void): () => void {
-    const s: Subscription = { filter, listener };
+    const s: Listener = { filter, listener };
     this.subscriptions.add(s);
     this.queueSync();
     return () => {
@@ -110,11 +114,11 @@ export class ApiClient {
     this.syncQueued = true;
     queueMicrotask(() => {
       this.syncQueued = false;
-      const filter = unionFilter([...this.subscriptions].map((s) => s.filter));
-      const key = JSON.stringify(filter);
+      const subscription = subscriptionOf([...this.subscriptions].map((s) => s.filter));
+      const key = JSON.stringify(subscription);
       if (key === this.sentFilter) return;
       this.sentFilter = key;
-      this.call('events.subscribe', filter).catch((err) => {
+      this.call('events.subscribe', subscription).catch((err) => {
         this.sentFilter = '';
         this.lastError.value = `could not subscribe to live events: ${errorText(err)}`;
       });

@@ -39,10 +39,20 @@ export const useRunsStore = defineStore('runs', () => {
     }, 150);
   }
 
+  let progressTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Progress of every run arrives up to 20 times a second each; the list shows it at most 4 times. */
+  function progressChanged(): void {
+    if (progressTimer) return;
+    progressTimer = setTimeout(() => {
+      progressTimer = null;
+      triggerRef(progress);
+    }, 250);
+  }
+
   function onEvent(event: ApiEvent): void {
     if (event.type === 'progress') {
       progress.value.set(event.runId, event);
-      triggerRef(progress);
+      progressChanged();
     } else if (event.type === 'status' || event.type === 'runs') reloadSoon();
   }
 

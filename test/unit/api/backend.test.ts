@@ -138,7 +138,7 @@ describe('stored runs', () => {
     const id = h.seedRun({ steps: 50 });
     const events: unknown[] = [];
     h.transport.onEvent((e) => events.push(e));
-    await call('events.subscribe', { runIds: null, types: ['runs'] });
+    await call('events.subscribe', { filters: [{ runIds: null, types: ['runs'] }] });
 
     const list = await call('runs.list', {});
     expect(list.map((r) => r.id)).toEqual([id]);
@@ -274,7 +274,7 @@ describe('the runner', () => {
     const { runId } = await call('runner.start', { config: seedConfig() });
     const events: ApiEvent[] = [];
     h.transport.onEvent((e) => events.push(e));
-    await call('events.subscribe', { runIds: [runId], types: ['status', 'metrics', 'snapshot'] });
+    await call('events.subscribe', { filters: [{ runIds: [runId], types: ['status', 'metrics', 'snapshot'] }, { runIds: null, types: ['progress'] }] });
     h.runner.begin(runId);
     h.runner.emit({ type: 'metrics', runId, points: [{ key: 'train_loss', step: 0, epoch: 0, wallTime: 0, value: NaN }] });
     h.runner.emit({ type: 'progress', runId, step: 1, totalSteps: 10, epoch: 0, epochs: 1, samplesPerSecond: 1, etaSeconds: null });
@@ -284,8 +284,9 @@ describe('the runner', () => {
     await call('runner.resume', { runId });
     await call('runner.stop', { runId });
     expect(h.runner.calls.map((c) => c.method)).toEqual(['start', 'pause', 'resume', 'stop']);
-    expect(events.map((e) => e.type)).toEqual(['status', 'metrics', 'snapshot', 'status', 'status', 'status']);
-    const snap = events[2] as Extract<ApiEvent, { type: 'snapshot' }>;
+    // status/metrics/snapshot of this run only; progress of any run; not the other run's metrics
+    expect(events.map((e) => e.type)).toEqual(['status', 'metrics', 'progress', 'snapshot', 'status', 'status', 'status']);
+    const snap = events[3] as Extract<ApiEvent, { type: 'snapshot' }>;
     expect(snap.data).toBeInstanceOf(Float32Array);
     expect((events[1] as Extract<ApiEvent, { type: 'metrics' }>).points[0].value).toBeNaN();
     expect((await call('runs.get', { id: runId })).status).toBe('stopped');

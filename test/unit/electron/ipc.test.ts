@@ -81,7 +81,7 @@ describe('IPC', () => {
   test('one connection per window: events go to the window that subscribed, until it is destroyed', async () => {
     const a = new FakeContents();
     const b = new FakeContents();
-    await invoke(IPC.invoke, a, APP_URL, { id: 1, method: 'events.subscribe', params: { runIds: [7], types: ['metrics'] } });
+    await invoke(IPC.invoke, a, APP_URL, { id: 1, method: 'events.subscribe', params: { filters: [{ runIds: [7], types: ['metrics'] }] } });
     await invoke(IPC.invoke, b, APP_URL, { id: 1, method: 'app.info' });
     expect(h.backend.connectionCount).toBe(3); // a, b, and the harness's own
     h.runner.emit({ type: 'metrics', runId: 7, points: [{ key: 'train_loss', step: 1, epoch: 0, wallTime: 0, value: 0.5 }] });

@@ -1,29 +1,20 @@
-// `npm start`: opens the desktop app when Electron's binary is installed; otherwise says so in
-// one line and starts the browser mode of the same dashboard (precond serve --open).
+// `npm start`: opens the desktop app when this checkout can (Electron's binary installed, native
+// modules built for it); otherwise says why in one line and starts the browser mode of the same
+// dashboard (precond serve --open), printing its URL.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { desktopUnavailableReason, electronBinary } from './binary.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The Electron executable, or null where the npm package was installed without its binary. */
-function electronBinary(): string | null {
-  try {
-    // In plain Node, the electron package exports the path of its binary, and throws when the
-    // binary was never downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD, or no network at install).
-    return createRequire(import.meta.url)('electron') as string;
-  } catch {
-    return null;
-  }
-}
-
 const binary = electronBinary();
-if (binary) {
+const reason = desktopUnavailableReason(binary);
+if (binary && !reason) {
   const child = spawn(binary, [projectRoot, ...process.argv.slice(2)], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  process.stderr.write("Electron's desktop binary is not installed here: starting the browser mode of the dashboard instead.\n");
+  process.stderr.write(`${reason}: starting the browser mode of the dashboard instead.\n`);
   const { serve } = await import('../cli/commands/serve.ts');
   const open = !process.argv.includes('--no-open') && !process.env.CI;
   try {

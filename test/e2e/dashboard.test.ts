@@ -31,8 +31,7 @@ declare const document: { querySelectorAll(sel: string): ArrayLike<CanvasEl>; bo
 declare function getComputedStyle(el: unknown): { backgroundColor: string };
 declare function requestAnimationFrame(cb: (t: number) => void): number;
 declare const performance: { now(): number };
-declare class WebSocketInPage {
-  constructor(url: string);
+interface WebSocketInPage {
   onopen: (() => void) | null;
   onclose: ((e: { code: number }) => void) | null;
   onerror: (() => void) | null;
@@ -260,7 +259,7 @@ describe.skipIf(!!unavailable)('the dashboard in Chromium (browser mode)', () =>
       page.evaluate(
         (u) =>
           new Promise<string>((resolve) => {
-            const ws = new (globalThis as unknown as { WebSocket: typeof WebSocketInPage }).WebSocket(u);
+            const ws = new (globalThis as unknown as { WebSocket: new (url: string) => WebSocketInPage }).WebSocket(u);
             ws.onopen = () => {
               resolve('open');
               ws.close();

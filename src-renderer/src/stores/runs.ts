@@ -56,15 +56,24 @@ export const useRunsStore = defineStore('runs', () => {
     } else if (event.type === 'status' || event.type === 'runs') reloadSoon();
   }
 
-  /** Starts following the runs (once per app). */
+  /** Starts following the runs' statuses and list changes (once per app). */
   function follow(api: Api): void {
     if (unsubscribe) return;
     apiRef = api;
-    unsubscribe = api.client.subscribe({ runIds: null, types: ['status', 'progress', 'runs'] }, onEvent);
+    unsubscribe = api.client.subscribe({ runIds: null, types: ['status', 'runs'] }, onEvent);
     void reload();
+  }
+
+  /**
+   * Also every run's progress, until the returned function is called: only while a view shows
+   * it (up to 20 events a second per run, which other views have no use for).
+   */
+  function followProgress(api: Api): () => void {
+    follow(api);
+    return api.client.subscribe({ runIds: null, types: ['progress'] }, onEvent);
   }
 
   const activeCount = () => list.value.filter((r) => ACTIVE.has(r.status)).length;
 
-  return { list, progress, error, loaded, follow, reload, activeCount };
+  return { list, progress, error, loaded, follow, followProgress, reload, activeCount };
 });

@@ -101,3 +101,17 @@ describe('downsampled layers and colour ranges', () => {
     expect(Math.log10(r.hi)).toBeCloseTo(-2.02, 1);
   });
 });
+
+describe('a step whose snapshots are still arriving', () => {
+  test('a layer without a snapshot at the selected step shows its latest earlier one', () => {
+    const ix = new SnapshotIndex();
+    const add = (step: number, layer: string) => ix.add({ step, layer, kind: 'effective_lr', shape: [2, 2], originalShape: [2, 2], data: new Float32Array(4).fill(step) });
+    add(10, 'a.weight');
+    add(10, 'b.weight');
+    add(20, 'a.weight'); // b's snapshot of step 20 not here yet
+    const [a, b] = ix.layers();
+    expect(ix.frameAtOrBefore(a, 20)!.step).toBe(20);
+    expect(ix.frameAtOrBefore(b, 20)!.step).toBe(10);
+    expect(ix.frameAtOrBefore(b, 5)).toBeUndefined();
+  });
+});

@@ -197,6 +197,21 @@ export class SnapshotIndex {
     };
   }
 
+  /**
+   * The frame of `layer` at `step`, or else at the latest earlier step that has it (a step's
+   * snapshots of several layers may arrive in separate batches while a run trains).
+   */
+  frameAtOrBefore(layer: LayerInfo, step: number): HeatmapFrame | undefined {
+    const steps = this.steps();
+    let k = steps.length - 1;
+    while (k >= 0 && steps[k] > step) k--;
+    for (; k >= 0; k--) {
+      const f = this.frame(layer, steps[k]);
+      if (f) return f;
+    }
+    return undefined;
+  }
+
   /** Per step, every effective step size of the layer (weight and bias together), for the percentile bands. */
   distribution(layer: LayerInfo): { step: number; values: Float32Array }[] {
     const out: { step: number; values: Float32Array }[] = [];

@@ -344,10 +344,7 @@ napi_value ModelCallback(napi_env env, napi_callback_info info) {
   const ModelKernel& k = *static_cast<const ModelKernel*>(data);
   const std::string name = k.name;
   Failure f(env);
-  if (argc != size_t(k.count)) {
-    f.fail(name + ": expected " + num(k.count) + " arguments, got " + num(int64_t(argc)));
-    return nullptr;
-  }
+  // Missing arguments read as undefined (Node-API fills argv so) and fail their check, as in JS.
   Parsed a{};
   int first = -1;  // the first float buffer: the dtype of the call
   for (int i = 0; i < k.count; ++i) {

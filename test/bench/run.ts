@@ -1,6 +1,6 @@
 // `npm run bench [-- --json] [-- --only kernels,io,...]`: benchmarks, printed as one JSON object.
 // Numbers, not tests: compare ratios measured in the same run. Each bench lives in its own module
-// and returns sections keyed by implementation ("ts", "native", "torch") or topic ("io", "info");
+// and returns sections keyed by implementation ("ts", "native", "torch") or topic ("io", "ratios", "info");
 // sections from all benches are merged, so "native" sits beside "ts" with the same keys.
 import { benchCsvLoad } from './csv-load.ts';
 import { benchKernels } from './kernels.ts';
@@ -8,10 +8,11 @@ import { benchModels } from './models.ts';
 import { benchOptimizers } from './optim.ts';
 import { storeBench } from './store.ts';
 
-type Sections = Record<string, Record<string, unknown>>;
+/** A section is null when its implementation is unavailable here (e.g. "torch" without python3-torch). */
+type Sections = Record<string, Record<string, unknown> | null>;
 
 const benches: Record<string, () => Sections | Promise<Sections>> = {
-  optim: () => ({ ts: benchOptimizers() }),
+  optim: benchOptimizers,
   kernels: benchKernels,
   models: benchModels,
   store: storeBench,
@@ -29,6 +30,9 @@ for (const name of only ?? []) {
 const results: Sections = {};
 for (const [name, bench] of Object.entries(benches)) {
   if (only && !only.has(name)) continue;
-  for (const [section, values] of Object.entries(await bench())) results[section] = { ...results[section], ...values };
+  for (const [section, values] of Object.entries(await bench())) {
+    const before = results[section];
+    results[section] = values === null ? (before ?? null) : { ...before, ...values };
+  }
 }
 process.stdout.write(json ? JSON.stringify(results) + '\n' : JSON.stringify(results, null, 2) + '\n');

@@ -11,6 +11,9 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve('src-main/electron/main.ts'),
+          // The runner's training worker, loaded by path at run time (runner/worker-entry.ts finds
+          // out/main/worker.js beside the bundle).
+          worker: resolve('src-main/runner/worker.ts'),
         },
       },
     },

@@ -4,6 +4,7 @@ import { registerInfo } from './commands/info.ts';
 import { registerRuns } from './commands/runs.ts';
 import { registerPath } from './commands/path.ts';
 import { registerReplay } from './commands/replay.ts';
+import { registerTrain } from './commands/train.ts';
 
 /** Builds the `precond` command tree. Each subcommand lives in its own module under commands/. */
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
       outputError: (s, write) => write(s.startsWith('error:') ? `precond: ${s}` : s),
     });
   registerInfo(program);
+  registerTrain(program);
   registerRuns(program);
   registerReplay(program);
   registerPath(program);

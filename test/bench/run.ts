@@ -7,6 +7,7 @@ import { benchKernels } from './kernels.ts';
 import { benchModels } from './models.ts';
 import { benchOptimizers } from './optim.ts';
 import { storeBench } from './store.ts';
+import { benchTrain } from './train.ts';
 
 /** A section is null when its implementation is unavailable here (e.g. "torch" without python3-torch). */
 type Sections = Record<string, Record<string, unknown> | null>;
@@ -16,6 +17,8 @@ const benches: Record<string, () => Sections | Promise<Sections>> = {
   kernels: benchKernels,
   models: benchModels,
   store: storeBench,
+  // The training loop's throughput (ts and native kernels), its logging overhead, and quality on the samples.
+  train: benchTrain,
   // A generated CSV loaded in a child process (for its own peak RSS); $PRECOND_BENCH_CSV_MB sets the size.
   io: async () => ({ io: { csv_load: await benchCsvLoad(Number(process.env.PRECOND_BENCH_CSV_MB ?? 50)) } }),
 };

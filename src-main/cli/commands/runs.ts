@@ -129,7 +129,7 @@ function printRunList(list: RunSummary[], sortKey: string | undefined): void {
     clip(r.name, 40),
     r.optimizer,
     r.dataset,
-    r.lastStep === null ? '-' : String(r.lastStep + 1),
+    r.lastStep === null ? '-' : String(r.lastStep), // steps are counted from 1 (step 0: before training)
     fmtTime(r.createdAt),
     ...(extra ? [extraValue(r)] : []),
     r.tags.join(','),

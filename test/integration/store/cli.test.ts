@@ -74,7 +74,7 @@ describe('precond runs', () => {
       ['2', 'failed'],
       ['1', 'finished'],
     ]);
-    expect(lines[2]).toMatch(/adam, "quoted"\s+adam\s+digits\s+2000\s.*baseline$/);
+    expect(lines[2]).toMatch(/adam, "quoted"\s+adam\s+digits\s+1999\s.*baseline$/); // STEPS: the last step logged
     const [only, ...others] = json<Record<string, unknown>[]>(filtered.stdout);
     expect(others).toEqual([]);
     expect(only).toMatchObject({ id: 1, status: 'finished', dataset: 'digits', hyperparams: { lr: 0.001 }, summary: { val_accuracy: 0.962 } });

@@ -50,6 +50,13 @@ function embeddedBreaks(fields: string[]): number {
   return n;
 }
 
+/** For papaparse's InvalidQuotes at `index` (just past a field's opening quote): the first quote after it that is not doubled, the malformed closing one. */
+function badQuote(input: string, index: number): number {
+  let q = input.indexOf(QUOTE, index);
+  while (q >= 0 && input[q + 1] === QUOTE) q = input.indexOf(QUOTE, q + 2);
+  return q;
+}
+
 /** A delimiter papaparse can split on (it silently replaces the others with a comma). */
 export function checkDelimiter(delimiter: string): void {
   if (delimiter.length === 0 || /[\r\n"\ufeff]/.test(delimiter)) {
@@ -129,8 +136,8 @@ export class RecordSplitter {
     if (input.includes(QUOTE) && this.spaceBeforeQuote.test(input)) input = trimSpacesBeforeQuotes(input, this.delimiter);
     const result = this.parser.parse(input, 0, !last) as Papa.ParseResult<string[]>;
     const rows = result.data;
-    // Errors about the record in progress are found again once it is complete.
-    const syntax = result.errors.find((e) => e.type === 'Quotes' && (e.row ?? 0) < rows.length);
+    // An error in the record in progress is reported once the record is complete, or at once when more text cannot mend it.
+    const syntax = result.errors.find((e) => e.type === 'Quotes' && ((e.row ?? 0) < rows.length || this.cannotBeMended(e, input)));
     const usable = syntax ? (syntax.row ?? 0) : rows.length;
     const consumed = last ? input.length : result.meta.cursor;
     const lfs = countLf(input, consumed);
@@ -163,14 +170,26 @@ export class RecordSplitter {
     return { records };
   }
 
+  /**
+   * A closing quote followed by text (`"4"5`) in the record in progress: more text could only
+   * prove it fine when nothing but spaces (or part of a long delimiter) follows it so far.
+   */
+  private cannotBeMended(e: Papa.ParseError, input: string): boolean {
+    if (e.code !== 'InvalidQuotes') return false;
+    const q = badQuote(input, e.index ?? 0);
+    if (q < 0) return false;
+    let k = q + 1;
+    while (input[k] === ' ' || input[k] === '\t') k++;
+    const rest = input.slice(k, k + this.delimiter.length);
+    return rest.length > 0 && rest[0] !== '\n' && rest[0] !== '\r' && !this.delimiter.startsWith(rest);
+  }
+
   /** `recordLine`: where the record holding the error starts. */
   private syntaxError(e: Papa.ParseError, input: string, recordLine: number): DataLoadError {
     if (e.code === 'MissingQuotes') {
       return new DataLoadError({ code: 'malformed', line: recordLine, problem: 'a quoted field starts in this record and is never closed', hint: QUOTE_HINT });
     }
-    // InvalidQuotes: `index` is just past the field's opening quote; the first quote after it that is not doubled is the bad one.
-    let q = input.indexOf(QUOTE, e.index ?? 0);
-    while (q >= 0 && input[q + 1] === QUOTE) q = input.indexOf(QUOTE, q + 2);
+    const q = badQuote(input, e.index ?? 0);
     const line = q >= 0 ? this.pendingLine + countLf(input, q) : recordLine;
     return new DataLoadError({ code: 'malformed', line, problem: 'text right after a closing quote', hint: QUOTE_HINT });
   }

@@ -162,6 +162,28 @@ describe('RecordSplitter', () => {
     expect(end.error).toMatchObject({ code: 'malformed', line: 3, message: 'line 3: a quoted field starts in this record and is never closed; write a quote inside a quoted field as ""' });
   });
 
+  it('reports text after a closing quote as soon as it is read, not at the end of the text', () => {
+    const s = new RecordSplitter(',');
+    const first = s.push('a,b\n1,2\n3,"4"5,y\n6,7\n');
+    expect(first.records.map((r) => r.line)).toEqual([1, 2]);
+    expect(first.error).toMatchObject({ code: 'malformed', line: 3 });
+    // Spaces (or half a delimiter) after a closing quote at the end of a piece are not an error yet: the next piece may bring the delimiter.
+    for (const [delimiter, ...pieces] of [
+      [',', 'x,"y"  ', ' ,z\n'],
+      ['::', 'x::"y" ', ':', ':z\n'],
+    ]) {
+      const t = new RecordSplitter(delimiter);
+      const records: CsvRecord[] = [];
+      for (const piece of pieces) {
+        const r = t.push(piece);
+        expect(r.error, JSON.stringify(pieces)).toBeUndefined();
+        records.push(...r.records);
+      }
+      records.push(...t.end().records);
+      expect(rows(records)).toEqual([['x', 'y', 'z']]);
+    }
+  });
+
   it('gives up on a record longer than MAX_RECORD_CHARS instead of holding the rest of the text', () => {
     const s = new RecordSplitter(',');
     expect(s.push('a,b\n1,2\n3,"never closed\n').error).toBeUndefined();

@@ -60,10 +60,11 @@ export function checkStepBuffers(kernel: StepKernelName, buffers: readonly unkno
   }
   const params = buffers[0] as FloatArray;
   const n = params.length;
+  const f32 = params instanceof Float32Array;
   for (let i = 1; i < slots.length; i++) {
     const b = buffers[i] as FloatArray | null;
     if (b === null) continue;
-    if (valueName(b) !== valueName(params))
+    if (b instanceof Float32Array !== f32)
       throw new TypeError(`${kernel}: ${slots[i].name} is a ${valueName(b)}, but params is a ${valueName(params)} (every buffer has one dtype)`);
     if (b.length !== n) throw new TypeError(`${kernel}: ${slots[i].name} has ${b.length} elements, but params has ${n}`);
   }
@@ -144,6 +145,19 @@ export const MODEL_ARGS: Readonly<Record<ModelKernelName, readonly ArgSpec[]>> =
 
 const ACTIVATION_CODES = new Set<unknown>(Object.values(ActivationCode));
 
+/** MODEL_ARGS in index form, so a check allocates nothing: per argument, the indices of its size factors. */
+const COMPILED = Object.fromEntries(
+  Object.entries(MODEL_ARGS).map(([kernel, specs]) => {
+    const at = (name: string) => specs.findIndex((s) => s.name === name);
+    const needs = specs.map((s) => (s.kind === 'float' || s.kind === 'labels' ? s.need.map(at) : []));
+    const mayBe = specs.map((s) => (s.kind === 'float' && s.mayBe ? at(s.mayBe) : -1));
+    return [kernel, { specs, needs, mayBe, labels: specs.findIndex((s) => s.kind === 'labels') }];
+  }),
+) as Record<ModelKernelName, { specs: readonly ArgSpec[]; needs: number[][]; mayBe: number[]; labels: number }>;
+
+/** Elements each argument needs (0 for non-buffers), for the call being checked. */
+const need = new Float64Array(8);
+
 /**
  * Throws a TypeError naming the argument unless `args` (in the kernel's argument order) is a
  * well-formed call: sizes integers in [0, 2^31), a known activation code, numbers, float buffers
@@ -152,58 +166,63 @@ const ACTIVATION_CODES = new Set<unknown>(Object.values(ActivationCode));
  * (0 ≤ y < k for softmax, 0 or 1 for sigmoid).
  */
 export function checkModelArgs(kernel: ModelKernelName, args: readonly unknown[]): void {
-  const specs = MODEL_ARGS[kernel];
-  const sizes = new Map<string, number>();
-  let first: { name: string; dtype: string } | null = null;
-  specs.forEach((spec, i) => {
+  const { specs, needs, mayBe, labels: labelsAt } = COMPILED[kernel];
+  let first = -1;
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i];
     const v = args[i];
     switch (spec.kind) {
       case 'size':
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= MAX_SIZE)
           throw new TypeError(`${kernel}: ${spec.name} must be an integer in [0, 2^31) (got ${describe(v)})`);
-        sizes.set(spec.name, v);
-        return;
+        break;
       case 'activation':
         if (!ACTIVATION_CODES.has(v)) throw new TypeError(`${kernel}: unknown activation code ${describe(v)} (0 relu, 1 tanh, 2 sigmoid, 3 gelu)`);
-        return;
+        break;
       case 'number':
         if (typeof v !== 'number') throw new TypeError(`${kernel}: ${spec.name} must be a number (got ${valueName(v)})`);
-        return;
+        break;
       case 'labels':
         if (!(v instanceof Int32Array)) throw new TypeError(`${kernel}: ${spec.name} must be an Int32Array (got ${valueName(v)})`);
-        return;
-      case 'float': {
+        break;
+      case 'float':
         if (!isFloatArray(v)) throw new TypeError(`${kernel}: ${spec.name} must be a Float32Array or Float64Array (got ${valueName(v)})`);
-        if (first === null) first = { name: spec.name, dtype: valueName(v) };
-        else if (valueName(v) !== first.dtype)
-          throw new TypeError(`${kernel}: ${spec.name} is a ${valueName(v)}, but ${first.name} is a ${first.dtype} (every buffer has one dtype)`);
-      }
+        if (first < 0) first = i;
+        else if (v instanceof Float32Array !== args[first] instanceof Float32Array)
+          throw new TypeError(`${kernel}: ${spec.name} is a ${valueName(v)}, but ${specs[first].name} is a ${valueName(args[first])} (every buffer has one dtype)`);
     }
-  });
-  const needs = specs.map((spec) => (spec.kind === 'float' || spec.kind === 'labels' ? spec.need.reduce((p, s) => p * sizes.get(s)!, 1) : 0));
-  specs.forEach((spec, i) => {
-    if (spec.kind !== 'float' && spec.kind !== 'labels') return;
+  }
+  for (let i = 0; i < specs.length; i++) {
+    const factors = needs[i];
+    need[i] = 0;
+    if (factors.length === 0) continue;
+    let product = 1;
+    for (const f of factors) product *= args[f] as number;
+    need[i] = product;
     const len = (args[i] as ArrayBufferView & { length: number }).length;
-    if (len < needs[i]) throw new TypeError(`${kernel}: ${spec.name} has ${len} elements, but ${spec.need.join('·')} = ${needs[i]} are needed`);
-  });
-  specs.forEach((w, i) => {
-    if (w.kind !== 'float' || !w.writes) return;
+    if (len < product) {
+      const formula = factors.map((f) => specs[f].name).join('·');
+      throw new TypeError(`${kernel}: ${specs[i].name} has ${len} elements, but ${formula} = ${product} are needed`);
+    }
+  }
+  for (let i = 0; i < specs.length; i++) {
+    const w = specs[i];
+    if (w.kind !== 'float' || !w.writes) continue;
     const out = args[i] as FloatArray;
-    specs.forEach((other, j) => {
-      if (j === i || (other.kind !== 'float' && other.kind !== 'labels')) return;
+    for (let j = 0; j < specs.length; j++) {
+      if (j === i || needs[j].length === 0) continue;
       const x = args[j] as ArrayBufferView;
-      if (!overlaps(out, needs[i], x, needs[j])) return;
-      if (w.mayBe !== other.name) throw new TypeError(`${kernel}: ${w.name} overlaps ${other.name} in memory`);
+      if (!overlaps(out, need[i], x, need[j])) continue;
+      if (mayBe[i] !== j) throw new TypeError(`${kernel}: ${w.name} overlaps ${specs[j].name} in memory`);
       if (out.byteOffset !== x.byteOffset)
-        throw new TypeError(`${kernel}: ${w.name} overlaps ${other.name} in memory (${w.name} may be ${other.name} itself, not a shifted view of it)`);
-    });
-  });
-  const labelsAt = specs.findIndex((s) => s.kind === 'labels');
+        throw new TypeError(`${kernel}: ${w.name} overlaps ${specs[j].name} in memory (${w.name} may be ${specs[j].name} itself, not a shifted view of it)`);
+    }
+  }
   if (labelsAt >= 0) {
     const labels = args[labelsAt] as Int32Array;
-    const n = sizes.get('n')!;
+    const n = args[0] as number;
     if (kernel === 'softmaxCrossEntropy') {
-      const k = sizes.get('k')!;
+      const k = args[1] as number;
       for (let i = 0; i < n; i++)
         if (!(labels[i] >= 0 && labels[i] < k)) throw new TypeError(`${kernel}: labels[${i}] = ${labels[i]} is not a class index in [0, ${k})`);
     } else {

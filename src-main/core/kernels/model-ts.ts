@@ -1,7 +1,6 @@
 // TypeScript reference of the model kernels (contract and formulas in types.ts): float64
 // arithmetic per element, stored back in the buffers' dtype, after the shared argument checks
-// (arg-checks.ts); each activation has its own loop
-// so no per-element branch on the activation kind.
+// (arg-checks.ts); each activation has its own loop, so no per-element branch on its kind.
 import type { FloatArray } from '../tensor.ts';
 import { checkModelArgs } from './arg-checks.ts';
 import { normalCdf, normalPdf } from './erf.ts';

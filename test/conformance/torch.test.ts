@@ -8,9 +8,15 @@ import type { Kernels } from '../../src-main/core/kernels/types.ts';
 import { tsKernels } from '../../src-main/core/kernels/ts.ts';
 import { parseCase, replayClosedLoop, replayOpenLoop, replaySchedule } from '../../src-main/core/optim/replay.ts';
 import { SURFACES } from '../../src-main/core/surfaces/index.ts';
+import { loadAddon, nativeKernels } from '../../src-main/runner/native-kernels.ts';
 import { describeMismatch, worstMismatch } from './close.ts';
 
-const KERNEL_SETS: readonly { name: string; kernels: Kernels }[] = [{ name: 'ts', kernels: tsKernels }];
+const addon = loadAddon();
+// The native addon when it is built (PRECOND_REQUIRE_NATIVE=1 makes a missing one fail in native-loader.test.ts).
+const KERNEL_SETS: readonly { name: string; kernels: Kernels }[] = [
+  { name: 'ts', kernels: tsKernels },
+  ...(addon.ok ? [{ name: 'native', kernels: nativeKernels(addon.addon) }] : []),
+];
 
 const DIR = fileURLToPath(new URL('../fixtures/conformance/torch/', import.meta.url));
 const CASES = readdirSync(DIR)

@@ -1,8 +1,9 @@
 // TypeScript reference of the fused optimizer steps (contract and formulas in types.ts): one
 // pass over the buffers per step, float64 arithmetic per element, stored back in the buffers'
-// dtype. The common case of each family (no effective-lr output, no weight decay, descending)
+// dtype, after the shared argument checks (arg-checks.ts). The common case of each family (no effective-lr output, no weight decay, descending)
 // gets its own tight loop so V8 keeps it free of per-element branches.
 import type { FloatArray } from '../tensor.ts';
+import { checkStep } from './arg-checks.ts';
 import type {
   AdadeltaScalars,
   AdagradScalars,
@@ -25,6 +26,7 @@ function plain(s: StepScalarsBase): boolean {
 }
 
 function sgdStep(p: FloatArray, g: FloatArray, b: OptBuf, eff: OptBuf, s: SgdScalars): void {
+  checkStep('sgdStep', [p, g, b, eff], s);
   const n = p.length;
   const { lr, momentum, l2 } = s;
   const sign = s.maximize ? -1 : 1;
@@ -66,6 +68,7 @@ function sgdStep(p: FloatArray, g: FloatArray, b: OptBuf, eff: OptBuf, s: SgdSca
 }
 
 function adagradStep(p: FloatArray, g: FloatArray, sum: FloatArray, eff: OptBuf, s: AdagradScalars): void {
+  checkStep('adagradStep', [p, g, sum, eff], s);
   const n = p.length;
   const { clr, eps, l2 } = s;
   const sign = s.maximize ? -1 : 1;
@@ -101,6 +104,7 @@ function rmspropStep(
   eff: OptBuf,
   s: RmspropScalars,
 ): void {
+  checkStep('rmspropStep', [p, g, v, a, b, eff], s);
   const n = p.length;
   const { lr, alpha, eps, l2, momentum } = s;
   const beta = 1 - alpha;
@@ -147,6 +151,7 @@ function adamStep(
   eff: OptBuf,
   s: AdamScalars,
 ): void {
+  checkStep('adamStep', [p, g, m, v, vmax, eff], s);
   const n = p.length;
   const { lr, beta1, beta2, stepSize, bc2Sqrt, eps, l2 } = s;
   const c1 = 1 - beta1;
@@ -193,6 +198,7 @@ function adamStep(
 }
 
 function adamaxStep(p: FloatArray, g: FloatArray, m: FloatArray, u: FloatArray, eff: OptBuf, s: AdamaxScalars): void {
+  checkStep('adamaxStep', [p, g, m, u, eff], s);
   const n = p.length;
   const { lr, beta1, beta2, stepSize, eps, l2 } = s;
   const c1 = 1 - beta1;
@@ -213,6 +219,7 @@ function adamaxStep(p: FloatArray, g: FloatArray, m: FloatArray, u: FloatArray, 
 }
 
 function nadamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, eff: OptBuf, s: NadamScalars): void {
+  checkStep('nadamStep', [p, g, m, v, eff], s);
   const n = p.length;
   const { lr, beta1, beta2, bc2, eps, coefGrad, coefAvg, l2 } = s;
   const c1 = 1 - beta1;
@@ -235,6 +242,7 @@ function nadamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, e
 }
 
 function radamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, eff: OptBuf, s: RadamScalars): void {
+  checkStep('radamStep', [p, g, m, v, eff], s);
   const n = p.length;
   const { lr, beta1, beta2, stepSize, bc2Sqrt, eps, l2, rect } = s;
   const c1 = 1 - beta1;
@@ -261,6 +269,7 @@ function radamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, e
 }
 
 function adadeltaStep(p: FloatArray, g: FloatArray, v: FloatArray, w: FloatArray, eff: OptBuf, s: AdadeltaScalars): void {
+  checkStep('adadeltaStep', [p, g, v, w, eff], s);
   const n = p.length;
   const { lr, rho, eps, l2 } = s;
   const c = 1 - rho;
@@ -280,6 +289,7 @@ function adadeltaStep(p: FloatArray, g: FloatArray, v: FloatArray, w: FloatArray
 }
 
 function rpropStep(p: FloatArray, g: FloatArray, prev: FloatArray, step: FloatArray, eff: OptBuf, s: RpropScalars): void {
+  checkStep('rpropStep', [p, g, prev, step, eff], s);
   const n = p.length;
   const { etaMinus, etaPlus, stepMin, stepMax, l2 } = s;
   const sign = s.maximize ? -1 : 1;

@@ -17,6 +17,8 @@ export interface RuntimeOptions {
   runner?: Runner | null;
   /** Worker threads of the pool (default: cores − 1, at least 1). */
   poolSize?: number;
+  /** better-sqlite3 binding built for this runtime's ABI, when node_modules' one is not (see store OpenOptions). */
+  sqliteBinding?: string;
   /** One-line notes for the user (recovered runs, kernels): stderr by default. */
   report?: (line: string) => void;
 }
@@ -36,7 +38,7 @@ export const NO_RUNNER = 'training is not available in this process (it was open
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const report = options.report ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const dbPath = resolveDbPath(options.dbPath);
-  const store = openStore(dbPath);
+  const store = openStore(dbPath, { nativeBinding: options.sqliteBinding });
   for (const r of store.recovered) report(`precond: run ${r.id} was left ${r.was} by a process that is gone: marked interrupted`);
   const kernels = installKernels({ report });
   const runner = options.runner === undefined ? createRunner({ store, poolSize: options.poolSize }) : options.runner;

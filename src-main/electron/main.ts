@@ -159,7 +159,8 @@ async function start(): Promise<void> {
   nativeTheme.themeSource = 'system';
   app.setAboutPanelOptions({ applicationName: PRODUCT_NAME, applicationVersion: app.getVersion() });
   try {
-    runtime = await openRuntime({ fileAccess: 'any' });
+    // npm start builds better-sqlite3 for Electron's ABI beside node_modules (which stays on Node's).
+    runtime = await openRuntime({ fileAccess: 'any', sqliteBinding: process.env.PRECOND_SQLITE_BINDING || undefined });
   } catch (err) {
     dialog.showErrorBox(PRODUCT_NAME, `Cannot open the run store: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
     app.exit(1);

@@ -7,11 +7,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { desktopUnavailableReason, electronBinary } from '../../src-main/electron/binary.ts';
+import { desktopPlan } from '../../src-main/electron/binary.ts';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const binary = electronBinary();
-const unavailable = desktopUnavailableReason(binary);
+const plan = desktopPlan((line) => console.warn(line));
+const unavailable = plan.kind === 'browser' ? plan.reason : null;
 if (unavailable) console.warn(`skipping the Electron test: ${unavailable}`);
 
 declare const window: { precond?: { transport: string; invoke(m: unknown): Promise<{ ok: boolean; result: { name: string }[] }> }; location: { href: string } };
@@ -27,7 +27,8 @@ describe.skipIf(!!unavailable)('the desktop app (Electron)', () => {
     const { build } = await import('electron-vite');
     await build({ configFile: join(repo, 'electron.vite.config.ts'), logLevel: 'warn' });
     dir = mkdtempSync(join(tmpdir(), 'precond-electron-'));
-    app = await _electron.launch({ executablePath: binary!, args: [repo], env: { ...process.env, PRECOND_DB: join(dir, 'precond.sqlite') } });
+    if (plan.kind !== 'desktop') throw new Error('unreachable: skipped above');
+    app = await _electron.launch({ executablePath: plan.binary, args: [repo], env: { ...process.env, ...plan.env, PRECOND_DB: join(dir, 'precond.sqlite') } });
     page = await app.firstWindow();
     await page.waitForSelector('[data-test=sample-iris]');
   });

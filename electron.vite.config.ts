@@ -21,6 +21,8 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      // A sandboxed preload can require only 'electron': zod and the protocol are bundled in.
+      externalizeDeps: false,
       rolldownOptions: {
         input: { index: resolve('src-main/electron/preload.ts') },
         // A sandboxed preload cannot be an ES module; the package is "type": "module", so the
@@ -31,6 +33,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('src-renderer'),
+    // Relative asset URLs: the same build is served from app://precond/ and from browser mode's /<token>/.
+    base: './',
     plugins: [vue()],
     build: {
       outDir: resolve('out/renderer'),

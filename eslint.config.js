@@ -6,7 +6,7 @@ import globals from 'globals';
 const nodeOnly = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'better-sqlite3', 'electron'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'native/build/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'native/build/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],

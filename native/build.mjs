@@ -78,7 +78,7 @@ try {
   const addon = createRequire(import.meta.url)(addonPath);
   const cpu = addon.cpuFeatures();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  say(`native kernels built in ${seconds} s: ${shown} (${cpu.arch}, gemm path ${cpu.active})`);
+  say(`native kernels built in ${seconds} s: ${shown} (${cpu.arch}, CPU path ${cpu.active})`);
 } catch (err) {
   giveUp(`the built addon does not load: ${err instanceof Error ? err.message : String(err)}`);
 }

@@ -1,8 +1,9 @@
 // The precond native kernels on Node-API (NAPI_VERSION 8: one binary for Node and Electron).
-// Exports: gemm (the signature of src-main/core/kernels/types.ts), cpuFeatures(),
-// selectPath(name), abiVersion, napiVersion. gemm is a raw Node-API callback (no
-// node-addon-api wrappers, no allocation per call: the packing buffers live in per-environment
-// state, so each worker thread has its own).
+// Exports: gemm (the signature of src-main/core/kernels/types.ts), the optimizer and model
+// kernels with their `scalarLayouts` (elementwise_binding.cc), cpuFeatures(), selectPath(name),
+// abiVersion, napiVersion. The kernels are raw Node-API callbacks (no node-addon-api wrappers,
+// no allocation per call: gemm's packing buffers live in per-environment state, so each worker
+// thread has its own).
 #include <napi.h>
 
 #include <algorithm>
@@ -11,17 +12,26 @@
 #include <cstring>
 #include <string>
 
+#include "args.h"
 #include "cpu.h"
+#include "elementwise.h"
 #include "gemm.h"
+#include "state.h"
 
 namespace {
 
+using precond::describe_number;
 using precond::GemmArgs;
 using precond::GemmKernel;
 using precond::GemmPath;
+using precond::num;
+using precond::State;
+using precond::typed_array_name;
+using precond::typeof_name;
 
 // Bumped whenever an export changes meaning, so the loader rejects a stale build.
-constexpr int kAbiVersion = 1;
+// 2: the optimizer and model kernels, scalars packed in a Float64Array (scalarLayouts).
+constexpr int kAbiVersion = 2;
 
 // Automatic choice, best first; then the test-only paths (selectable, never automatic).
 const GemmPath* const kAutoPaths[] = {
@@ -37,91 +47,6 @@ const GemmPath* auto_path() {
   for (const GemmPath* p : kAutoPaths)
     if (p->supported()) return p;
   return &precond::kGemmGeneric;
-}
-
-// A grow-only, 64-byte-aligned buffer: after the first call of a given size, gemm allocates nothing.
-class Scratch {
- public:
-  Scratch() = default;
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  ~Scratch() { std::free(raw_); }
-  void* get(size_t bytes) {
-    if (bytes <= size_) return aligned_;
-    std::free(raw_);
-    raw_ = std::malloc(bytes + 64);
-    if (!raw_) {
-      size_ = 0;
-      aligned_ = nullptr;
-      return nullptr;
-    }
-    aligned_ = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(raw_) + 63) & ~uintptr_t(63));
-    size_ = bytes;
-    return aligned_;
-  }
-
- private:
-  void* raw_ = nullptr;
-  void* aligned_ = nullptr;
-  size_t size_ = 0;
-};
-
-// Per Node environment (the main thread and every worker get their own).
-struct State {
-  const GemmPath* path = auto_path();
-  Scratch packed_a, packed_b;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Argument checks. Messages match src-main/core/kernels/check.ts word for word, so both kernel
-// sets pass the same tests.
-
-// JavaScript's `typeof` of a value, for messages.
-const char* typeof_name(napi_env env, napi_value v) {
-  napi_valuetype t;
-  if (napi_typeof(env, v, &t) != napi_ok) return "unknown";
-  switch (t) {
-    case napi_undefined: return "undefined";
-    case napi_null: return "object";
-    case napi_boolean: return "boolean";
-    case napi_number: return "number";
-    case napi_string: return "string";
-    case napi_symbol: return "symbol";
-    case napi_function: return "function";
-    case napi_bigint: return "bigint";
-    default: return "object";
-  }
-}
-
-const char* typed_array_name(napi_typedarray_type t) {
-  switch (t) {
-    case napi_int8_array: return "Int8Array";
-    case napi_uint8_array: return "Uint8Array";
-    case napi_uint8_clamped_array: return "Uint8ClampedArray";
-    case napi_int16_array: return "Int16Array";
-    case napi_uint16_array: return "Uint16Array";
-    case napi_int32_array: return "Int32Array";
-    case napi_uint32_array: return "Uint32Array";
-    case napi_float32_array: return "Float32Array";
-    case napi_float64_array: return "Float64Array";
-    case napi_bigint64_array: return "BigInt64Array";
-    case napi_biguint64_array: return "BigUint64Array";
-    default: return "TypedArray";
-  }
-}
-
-// String(v) for a number (exactly JavaScript's formatting), typeof otherwise.
-std::string describe_value(napi_env env, napi_value v) {
-  napi_valuetype t;
-  if (napi_typeof(env, v, &t) == napi_ok && t == napi_number) {
-    napi_value s;
-    char buf[64];
-    size_t len = 0;
-    if (napi_coerce_to_string(env, v, &s) == napi_ok &&
-        napi_get_value_string_utf8(env, s, buf, sizeof buf, &len) == napi_ok)
-      return std::string(buf, len);
-  }
-  return typeof_name(env, v);
 }
 
 struct Matrix {
@@ -150,7 +75,7 @@ class ArgReader {
     if (napi_get_value_double(env_, argv_[i], &d) != napi_ok || !(d >= 0 && d < 2147483648.0) ||
         d != static_cast<double>(static_cast<int64_t>(d))) {
       fail(std::string("gemm: ") + name + " must be an integer in [0, 2^31) (got " +
-           describe_value(env_, argv_[i]) + ")");
+           describe_number(env_, argv_[i], [](napi_env e, napi_value v) { return std::string(typeof_name(e, v)); }) + ")");
       return 0;
     }
     return static_cast<int64_t>(d);
@@ -195,8 +120,6 @@ class ArgReader {
 // Elements a row-major rows×cols matrix with row stride ld spans: (rows−1)·ld + cols (0 if empty).
 int64_t span(int64_t rows, int64_t cols, int64_t ld) { return rows > 0 && cols > 0 ? (rows - 1) * ld + cols : 0; }
 
-std::string num(int64_t v) { return std::to_string(v); }
-
 // Checks that one stored operand fits its array; throws (through `r`) if not.
 void check_operand(ArgReader& r, const char* array, const char* matrix, const char* ld_name, const char* trans,
                    int64_t rows, int64_t cols, int64_t ld, size_t length) {
@@ -212,12 +135,6 @@ void check_operand(ArgReader& r, const char* array, const char* matrix, const ch
            " as stored (" + num(rows) + "×" + num(cols) + ", " + ld_name + " = " + num(ld) + ") needs " + num(need));
 }
 
-bool overlaps(const void* p, int64_t n, const void* q, int64_t m, size_t elem) {
-  if (n == 0 || m == 0) return false;
-  const uintptr_t a0 = reinterpret_cast<uintptr_t>(p), a1 = a0 + n * elem;
-  const uintptr_t b0 = reinterpret_cast<uintptr_t>(q), b1 = b0 + m * elem;
-  return a0 < b1 && b0 < a1;
-}
 
 template <class T>
 bool run_gemm(napi_env env, State& state, const GemmKernel<T>& kernel, const GemmArgs<T>& g) {
@@ -274,11 +191,11 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   if (r.failed()) return nullptr;
   const size_t elem = c.type == napi_float32_array ? 4 : 8;
   const int64_t span_c = span(m, n, ldc);
-  if (overlaps(c.data, span_c, a.data, span(rows_a, cols_a, lda), elem)) {
+  if (precond::overlaps(c.data, span_c, elem, a.data, span(rows_a, cols_a, lda), elem)) {
     r.fail("gemm: c overlaps a in memory; C must not share elements with A or B");
     return nullptr;
   }
-  if (overlaps(c.data, span_c, b.data, span(rows_b, cols_b, ldb), elem)) {
+  if (precond::overlaps(c.data, span_c, elem, b.data, span(rows_b, cols_b, ldb), elem)) {
     r.fail("gemm: c overlaps b in memory; C must not share elements with A or B");
     return nullptr;
   }
@@ -321,6 +238,7 @@ Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
     o.Set("testOnly", test_only);
     o.Set("float32Tile", tile(p->f32.mr, p->f32.nr));
     o.Set("float64Tile", tile(p->f64.mr, p->f64.nr));
+    o.Set("elementwise", precond::elementwise_path(p->name)->name);
     paths.Set(i++, o);
   };
   for (const GemmPath* p : kAutoPaths) add(p, false);
@@ -328,6 +246,7 @@ Napi::Value CpuFeatures(const Napi::CallbackInfo& info) {
   out.Set("paths", paths);
   out.Set("auto", auto_path()->name);
   out.Set("active", state.path->name);
+  out.Set("activeElementwise", state.elementwise->name);
   return out;
 }
 
@@ -359,17 +278,21 @@ Napi::Value SelectPath(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   state.path = chosen;
+  state.elementwise = precond::elementwise_path(chosen->name);
   return Napi::String::New(env, chosen->name);
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   State* state = new State();
+  state->path = auto_path();
+  state->elementwise = precond::elementwise_path(state->path->name);
   env.SetInstanceData(state);  // deleted when this environment (thread) shuts down
   napi_value gemm;
   NAPI_THROW_IF_FAILED(env, napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, Gemm, state, &gemm), exports);
   exports.Set("gemm", gemm);
   exports.Set("cpuFeatures", Napi::Function::New(env, CpuFeatures, "cpuFeatures", state));
   exports.Set("selectPath", Napi::Function::New(env, SelectPath, "selectPath", state));
+  if (!precond::register_elementwise(env, exports, state)) return exports;
   exports.Set("abiVersion", kAbiVersion);
   exports.Set("napiVersion", NAPI_VERSION);
   return exports;

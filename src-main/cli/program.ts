@@ -4,6 +4,7 @@ import { registerInfo } from './commands/info.ts';
 import { registerRuns } from './commands/runs.ts';
 import { registerPath } from './commands/path.ts';
 import { registerReplay } from './commands/replay.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerTrain } from './commands/train.ts';
 
 /** Builds the `precond` command tree. Each subcommand lives in its own module under commands/. */
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerRuns(program);
   registerReplay(program);
   registerPath(program);
+  registerServe(program);
   return program;
 }
 

@@ -1,6 +1,6 @@
-// Text encodings: detect a file's encoding from its first bytes, and turn its bytes into UTF-8
-// chunk by chunk (what the CSV parser reads). UTF-8 input is validated and passed through without
-// copying; other encodings are decoded with iconv-lite.
+// Text encodings: detect a file's encoding from its first bytes, and decode its bytes chunk by
+// chunk: to text (what the CSV parser reads) or to UTF-8 bytes. UTF-8 input is validated (and
+// passed through as bytes without copying); other encodings are decoded with iconv-lite.
 import { isUtf8 } from 'node:buffer';
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
@@ -114,7 +114,7 @@ export function encodingExists(name: string): boolean {
   return iconv.encodingExists(name);
 }
 
-/** Bytes in any supported encoding -> UTF-8 bytes, chunk by chunk; counts lines for error messages. */
+/** Bytes in any supported encoding -> UTF-8 bytes or text, chunk by chunk; counts lines for error messages. */
 export class Utf8Transcoder {
   private pending: Buffer = Buffer.alloc(0);
   private readonly decoder: ReturnType<typeof iconv.getDecoder> | null;
@@ -134,6 +134,19 @@ export class Utf8Transcoder {
   end(): Buffer {
     if (this.decoder) return Buffer.from(this.decoder.end() ?? '', 'utf8');
     return this.checkUtf8(Buffer.alloc(0), true);
+  }
+
+  /** Like `write`, as text (a character cut by the chunk boundary waits for the next chunk). */
+  writeText(chunk: Buffer): string {
+    if (this.decoder) return this.decoder.write(chunk);
+    const body = this.checkUtf8(chunk, false);
+    this.linesBefore += countNewlines(body);
+    return body.toString('utf8');
+  }
+
+  endText(): string {
+    if (this.decoder) return this.decoder.end() ?? '';
+    return this.checkUtf8(Buffer.alloc(0), true).toString('utf8');
   }
 
   private checkUtf8(chunk: Buffer, last: boolean): Buffer {

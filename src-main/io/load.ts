@@ -7,6 +7,7 @@ import { inferSchema, inferTask } from '../core/data/schema.ts';
 import { TableBuilder, type RawTable } from '../core/data/table.ts';
 import type { ColumnSchema, Task } from '../core/data/types.ts';
 import { openCsv, type CsvFile, type CsvFormat, type OpenCsvOptions } from './csv.ts';
+import { ColumnInterner } from './intern.ts';
 import { listSamples, resolveSample } from './samples.ts';
 
 export interface LoadProgress {
@@ -42,15 +43,17 @@ export function resolveDataPath(pathOrSample: string, samplesDir?: string): { pa
 
 async function collect(file: CsvFile, decimal: CsvFormat['decimal'], onProgress?: LoadOptions['onProgress'], target?: string): Promise<RawTable> {
   let builder: TableBuilder | null = null;
+  let interner: ColumnInterner | null = null;
   const batches = file.batches({
     onProgress: onProgress && ((p) => onProgress({ phase: 'reading', bytesRead: p.bytesRead, totalBytes: p.totalBytes, rows: Math.max(0, p.records - 1) })),
   });
   try {
     for await (const batch of batches) {
       for (const record of batch) {
-        if (builder) builder.addRow(record.fields, record.line);
+        if (builder) builder.addRow(interner!.intern(record.fields), record.line);
         else {
           builder = new TableBuilder(record.fields, { decimal });
+          interner = new ColumnInterner(builder.header.length);
           findTargetColumn(builder.header, target); // an unknown target fails before the rest is read
         }
       }
@@ -129,6 +132,7 @@ export async function previewCsv(pathOrSample: string, options: OpenCsvOptions &
   const sampleRows = Math.max(show, options.sampleRows ?? 1000);
   const file = await openCsv(path, options);
   let builder: TableBuilder | null = null;
+  let interner: ColumnInterner | null = null;
   const rows: string[][] = [];
   const lines: number[] = [];
   let complete = true;
@@ -137,13 +141,14 @@ export async function previewCsv(pathOrSample: string, options: OpenCsvOptions &
     for await (const record of file.records()) {
       if (!builder) {
         builder = new TableBuilder(record.fields, { decimal: file.format.decimal });
+        interner = new ColumnInterner(builder.header.length);
         continue;
       }
       if (builder.rowCount >= sampleRows) {
         complete = false;
         break;
       }
-      builder.addRow(record.fields, record.line);
+      builder.addRow(interner!.intern(record.fields), record.line);
       if (rows.length < show) {
         rows.push(record.fields);
         lines.push(record.line);

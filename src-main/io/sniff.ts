@@ -1,33 +1,25 @@
 // Guessing the delimiter and the decimal mark from the first lines of a file.
-import type { Options } from 'csv-parse';
-import { parse } from 'csv-parse/sync';
 import type { DecimalMark } from '../core/data/types.ts';
 import { hasDecimalComma, hasDecimalPoint } from '../core/data/values.ts';
+import { RecordSplitter } from './records.ts';
 
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
 export type Delimiter = (typeof DELIMITERS)[number] | string;
 
-/**
- * The CSV syntax every reader uses: fields trimmed (spaces around a quoted field allowed), any
- * line ending, a quote inside an unquoted field taken literally, field counts checked by us.
- */
-export function parseOptions(delimiter: string): Options {
-  return { delimiter, relax_column_count: true, relax_quotes: true, trim: true, record_delimiter: ['\r\n', '\n', '\r'] };
-}
-
 const SNIFF_LINES = 100;
 
-/** Records of the sample, parsed with `delimiter`; a sample cut inside a quoted field is shortened until it parses. */
+/**
+ * The fields of the records on the sample's first lines, split with `delimiter` as the file will
+ * be; a sample cut inside a quoted field (or otherwise failing there) is shortened until it splits.
+ */
 function sampleRecords(sample: string, delimiter: string): string[][] {
   let text = sample;
   for (let attempt = 0; attempt < 8 && text.length > 0; attempt++) {
-    try {
-      const records = parse(text, { ...parseOptions(delimiter), skip_empty_lines: true, to_line: SNIFF_LINES }) as string[][];
-      return records.filter((r) => !(r.length === 1 && r[0] === ''));
-    } catch {
-      const cut = text.lastIndexOf('\n', Math.floor(text.length / 2));
-      text = cut > 0 ? text.slice(0, cut) : '';
-    }
+    const { records, error } = new RecordSplitter(delimiter).end(text);
+    const firstLines = records.filter((r) => r.line <= SNIFF_LINES).map((r) => r.fields);
+    if (!error || (error.line ?? 0) > SNIFF_LINES) return firstLines;
+    const cut = text.lastIndexOf('\n', Math.floor(text.length / 2));
+    text = cut > 0 ? text.slice(0, cut) : '';
   }
   return [];
 }

@@ -6,12 +6,25 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkStepScalars } from '../core/kernels/arg-checks.ts';
 import { kernels, useKernels } from '../core/kernels/index.ts';
+import { STEP_KERNEL_NAMES, STEP_LAYOUTS, type StepKernelName } from '../core/kernels/step-layout.ts';
 import { tsKernels } from '../core/kernels/ts.ts';
-import type { Kernels, MatrixKernels } from '../core/kernels/types.ts';
+import type { Kernels, MatrixKernels, ModelKernels, OptimizerKernels } from '../core/kernels/types.ts';
 
 /** The kernel ABI this loader speaks (native/src/addon.cc kAbiVersion). */
-export const NATIVE_ABI_VERSION = 1;
+export const NATIVE_ABI_VERSION = 2;
+
+/** The model kernels, which the addon exports with the signatures of ModelKernels. */
+export const MODEL_KERNEL_NAMES = [
+  'addRowVector',
+  'columnSums',
+  'activationForward',
+  'activationBackward',
+  'softmaxCrossEntropy',
+  'sigmoidCrossEntropy',
+  'squaredError',
+] as const satisfies readonly (keyof ModelKernels)[];
 
 /** Where node-gyp puts the addon, relative to the project (or packaged app) root. */
 export const ADDON_RELATIVE_PATH = join('native', 'build', 'Release', 'precond_native.node');
@@ -24,6 +37,8 @@ export interface CpuPath {
   readonly testOnly: boolean;
   readonly float32Tile: string;
   readonly float64Tile: string;
+  /** The optimizer/model kernels that run with this path (generic for a test-only gemm path). */
+  readonly elementwise: string;
 }
 
 export interface CpuFeatures {
@@ -35,17 +50,30 @@ export interface CpuFeatures {
   readonly auto: string;
   /** The path gemm runs now (in this thread). */
   readonly active: string;
+  /** The path the optimizer and model kernels run now (in this thread). */
+  readonly activeElementwise: string;
 }
 
+/**
+ * An optimizer kernel as the addon exports it: the buffers of OptimizerKernels[name] in the same
+ * order, then its scalars packed into a Float64Array in the order of `scalarLayouts[name]`.
+ */
+export type PackedStepKernel = (...args: [...buffers: (ArrayBufferView | null)[], scalars: Float64Array]) => void;
+
 /** The addon's exports. */
-export interface NativeAddon {
+export interface NativeAddonBase {
   readonly abiVersion: number;
   readonly napiVersion: number;
   readonly gemm: MatrixKernels['gemm'];
+  /** Per optimizer kernel, the names of its scalars in packing order (must equal STEP_LAYOUTS). */
+  readonly scalarLayouts: Readonly<Record<string, readonly string[]>>;
   cpuFeatures(): CpuFeatures;
   /** "auto" or a path name from cpuFeatures().paths; returns the active path. Throws if unknown/unsupported. */
   selectPath(name: string): string;
 }
+
+/** The addon's kernels beyond gemm (checked by isAddon). */
+export type NativeAddon = NativeAddonBase & Readonly<Record<StepKernelName, PackedStepKernel>> & Pick<ModelKernels, (typeof MODEL_KERNEL_NAMES)[number]>;
 
 export type AddonLoad =
   | { readonly ok: true; readonly addon: NativeAddon; readonly path: string }
@@ -82,9 +110,22 @@ function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0];
 }
 
-function isAddon(x: unknown): x is NativeAddon {
-  const o = x as Partial<NativeAddon> | null;
+function isAddon(x: unknown): x is NativeAddonBase {
+  const o = x as Partial<NativeAddonBase> | null;
   return !!o && typeof o.gemm === 'function' && typeof o.cpuFeatures === 'function' && typeof o.selectPath === 'function';
+}
+
+/** Why the addon's optimizer/model kernels do not match this loader (null when they do). */
+function kernelMismatch(addon: NativeAddonBase): string | null {
+  const o = addon as unknown as Record<string, unknown>;
+  for (const name of [...STEP_KERNEL_NAMES, ...MODEL_KERNEL_NAMES]) if (typeof o[name] !== 'function') return `it has no ${name} kernel`;
+  for (const name of STEP_KERNEL_NAMES) {
+    const got = addon.scalarLayouts?.[name];
+    const want = STEP_LAYOUTS[name].scalars;
+    if (!Array.isArray(got) || got.join() !== want.join())
+      return `its ${name} packs scalars as [${String(got)}], this loader as [${want.join()}]`;
+  }
+  return null;
 }
 
 /** Loads the addon from `file`, checking its shape and ABI version. */
@@ -98,7 +139,9 @@ export function loadAddonFrom(file: string): AddonLoad {
   if (!isAddon(loaded)) return { ok: false, missing: false, reason: `${file} is not the precond addon` };
   if (loaded.abiVersion !== NATIVE_ABI_VERSION)
     return { ok: false, missing: false, reason: `${file} is a stale build (ABI ${loaded.abiVersion}, expected ${NATIVE_ABI_VERSION}); run npm run build:native` };
-  return { ok: true, addon: loaded, path: file };
+  const mismatch = kernelMismatch(loaded);
+  if (mismatch) return { ok: false, missing: false, reason: `${file} does not match this loader (${mismatch}); run npm run build:native` };
+  return { ok: true, addon: loaded as NativeAddon, path: file };
 }
 
 let cached: AddonLoad | undefined;
@@ -119,9 +162,48 @@ export function loadAddon(): AddonLoad {
   return cached;
 }
 
-/** The native kernel set: the addon's kernels, TypeScript for whatever the addon lacks. */
+/**
+ * OptimizerKernels[name] over the addon's packed form: checks `s` as the TypeScript set does
+ * (same message), copies its scalars into one Float64Array in layout order (reused: one per
+ * kernel and thread, nothing allocated per call), then calls the addon, which checks the buffers.
+ */
+function packedStep<K extends StepKernelName>(name: K, raw: PackedStepKernel): OptimizerKernels[K] {
+  const names = STEP_LAYOUTS[name].scalars;
+  const packed = new Float64Array(names.length);
+  const pack = (s: unknown): Float64Array => {
+    if (typeof s !== 'object' || s === null) checkStepScalars(name, s);
+    const record = s as Record<string, unknown>;
+    for (let i = 0; i < names.length; i++) {
+      const v = record[names[i]];
+      if (typeof v !== 'number') checkStepScalars(name, s); // throws, naming the scalar
+      packed[i] = v as number;
+    }
+    return packed;
+  };
+  type B = ArrayBufferView | null;
+  const call = raw as (...args: unknown[]) => void;
+  // One wrapper per arity, so the call forwards plain positional arguments (no rest array).
+  switch (STEP_LAYOUTS[name].buffers.length) {
+    case 4:
+      return ((a: B, b: B, c: B, d: B, s: unknown) => call(a, b, c, d, pack(s))) as unknown as OptimizerKernels[K];
+    case 5:
+      return ((a: B, b: B, c: B, d: B, e: B, s: unknown) => call(a, b, c, d, e, pack(s))) as unknown as OptimizerKernels[K];
+    default:
+      return ((a: B, b: B, c: B, d: B, e: B, f: B, s: unknown) => call(a, b, c, d, e, f, pack(s))) as unknown as OptimizerKernels[K];
+  }
+}
+
+/** The native kernel set: every kernel from the addon (loadAddonFrom checked that it has them all). */
 export function nativeKernels(addon: NativeAddon): Kernels {
-  return { ...tsKernels, name: 'native', gemm: addon.gemm };
+  const optim = Object.fromEntries(STEP_KERNEL_NAMES.map((k) => [k, packedStep(k, addon[k])])) as unknown as OptimizerKernels;
+  const model = Object.fromEntries(MODEL_KERNEL_NAMES.map((k) => [k, addon[k]])) as unknown as ModelKernels;
+  return { ...tsKernels, name: 'native', gemm: addon.gemm, ...optim, ...model };
+}
+
+/** The methods of `k` that are the TypeScript reference's own (none for a complete native set). */
+export function typeScriptMethods(k: Kernels): string[] {
+  const ts = tsKernels as unknown as Record<string, unknown>;
+  return Object.entries(k).flatMap(([name, f]) => (typeof f === 'function' && f === ts[name] ? [name] : []));
 }
 
 export interface KernelSelection {

@@ -32,6 +32,11 @@ export interface OpenOptions {
   /** How long to wait for another connection's write lock before giving up. Default 5000 ms. */
   busyTimeoutMs?: number;
   writer?: WriterOptions;
+  /**
+   * better-sqlite3's compiled binding to load instead of the one in node_modules (built for
+   * Node's ABI): `npm start` passes one built for Electron's ABI to the desktop app.
+   */
+  nativeBinding?: string;
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
@@ -71,7 +76,7 @@ export function openStore(file: string, opts: OpenOptions = {}): RunStore {
   else ensureDbFolder(path);
   let db: Database.Database;
   try {
-    db = new Database(path, { timeout: busy });
+    db = new Database(path, { timeout: busy, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
   } catch (err) {
     throw storeErrorFrom(err, path, 'opening it', busy);
   }

@@ -131,6 +131,7 @@ export function benchKernels(): Record<string, Record<string, unknown>> {
         features: cpu.features,
         available: cpu.paths.filter((p) => p.supported).map((p) => p.name),
         used: cpu.active,
+        used_elementwise: cpu.activeElementwise,
       },
       gemm_native_f32_128x256x256_gflops_by_path: byPath,
     },

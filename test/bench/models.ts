@@ -2,7 +2,8 @@
 // the digits shape (64 features → MLP 64 relu → 10 classes, batch 32) and a larger MLP
 // (256-256, batch 128), float32 and float64. Each case runs in a fresh child process, as a
 // training run does in its worker, so one dtype's JIT feedback never slows another case (or
-// another member's bench in the parent process). Median of 5 timed rounds after a warm-up.
+// another member's bench in the parent process). Median of 5 timed rounds after a warm-up. The
+// same cases with the native kernels go under "native" (absent when the addon is not built).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { useKernels } from '../../src-main/core/kernels/index.ts';
@@ -10,6 +11,9 @@ import { tsKernels } from '../../src-main/core/kernels/ts.ts';
 import { createModel, type Batch } from '../../src-main/core/models/index.ts';
 import { Rng } from '../../src-main/core/rng.ts';
 import type { Dtype } from '../../src-main/core/tensor.ts';
+import { loadAddon, nativeKernels } from '../../src-main/runner/native-kernels.ts';
+
+type KernelSet = 'ts' | 'native';
 
 interface Case {
   readonly key: string;
@@ -30,8 +34,10 @@ const CASES: Case[] = (['float32', 'float64'] as const).flatMap((dtype) => {
 });
 
 /** Samples per second of lossAndGrad on random digits-like data (standard normal features). */
-function measure(c: Case): number {
-  useKernels(tsKernels);
+function measure(c: Case, set: KernelSet): number {
+  const load = loadAddon();
+  if (set === 'native' && !load.ok) throw new Error(`native kernels unavailable: ${load.reason}`);
+  useKernels(set === 'native' && load.ok ? nativeKernels(load.addon) : tsKernels);
   const model = createModel({ kind: 'mlp', hidden: c.hidden, activation: 'relu' }, c.inputs, { kind: 'classification', classes: c.classes });
   const params = model.createParams(c.dtype, (s) => (s.role === 'bias' ? 1 : 0));
   const rng = new Rng(0);
@@ -61,22 +67,28 @@ function measure(c: Case): number {
   return Math.round(rounds[2]);
 }
 
-/** `{ ts: { <key>: samples/s, … } }`, each case measured in its own child process. */
+/** `{ ts: { <key>: samples/s, … }, native: { same keys } }`, each case measured in its own child process. */
 export async function benchModels(): Promise<Record<string, Record<string, number>>> {
-  const ts: Record<string, number> = {};
   const self = fileURLToPath(import.meta.url);
-  for (const c of CASES) {
-    const child = spawnSync(process.execPath, [...process.execArgv, self, '--case', c.key], { encoding: 'utf8' });
-    if (child.status !== 0) throw new Error(`models bench case ${c.key} failed:\n${child.stderr}`);
-    ts[c.key] = JSON.parse(child.stdout.trim()) as number;
+  const out: Record<string, Record<string, number>> = {};
+  for (const set of loadAddon().ok ? (['ts', 'native'] as const) : (['ts'] as const)) {
+    const numbers: Record<string, number> = {};
+    for (const c of CASES) {
+      const child = spawnSync(process.execPath, [...process.execArgv, self, '--case', c.key, '--kernels', set], { encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(`models bench case ${c.key} (${set}) failed:\n${child.stderr}`);
+      numbers[c.key] = JSON.parse(child.stdout.trim()) as number;
+    }
+    out[set] = numbers;
   }
-  return { ts };
+  return out;
 }
 
-// Child mode: `node --import tsx test/bench/models.ts --case <key>` prints one number.
+// Child mode: `node --import tsx test/bench/models.ts --case <key> --kernels ts|native` prints one number.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const key = process.argv[process.argv.indexOf('--case') + 1];
   const c = CASES.find((k) => k.key === key);
   if (!c) throw new Error(`unknown models bench case ${key}; known: ${CASES.map((k) => k.key).join(', ')}`);
-  process.stdout.write(JSON.stringify(measure(c)) + '\n');
+  const set = process.argv[process.argv.indexOf('--kernels') + 1];
+  if (set !== 'ts' && set !== 'native') throw new Error(`--kernels must be ts or native; got ${set}`);
+  process.stdout.write(JSON.stringify(measure(c, set)) + '\n');
 }

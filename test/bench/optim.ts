@@ -1,11 +1,17 @@
-// Optimizer throughput of the TypeScript kernels, through the facade (Optimizer.step on one
-// float32 group): millions of parameters per second, median of several timed steps after warm-up.
-// `<case>_cpu_mparams_s`: the same steps per second of this process's CPU time (other processes
-// on a shared machine inflate wall time much more than CPU time).
+// Optimizer throughput through the facade (Optimizer.step on one float32 group): millions of
+// parameters per second, median of several timed steps after warm-up, for the TypeScript kernels
+// ("ts"), the native addon ("native", same keys; absent when not built) and PyTorch's own
+// optimizers on the same values ("torch", same keys; null without python3-torch), with the
+// ratios at 16M parameters and which kernels and CPU path ran ("info"). `<case>_cpu_mparams_s`:
+// the same steps per second of this process's CPU time (other processes on a shared machine
+// inflate wall time much more than CPU time).
 import { useKernels, kernels } from '../../src-main/core/kernels/index.ts';
 import { tsKernels } from '../../src-main/core/kernels/ts.ts';
+import type { Kernels } from '../../src-main/core/kernels/types.ts';
 import { Optimizer } from '../../src-main/core/optim/index.ts';
 import { createParamSet } from '../../src-main/core/tensor.ts';
+import { loadAddon, nativeKernels } from '../../src-main/runner/native-kernels.ts';
+import { torchBench, torchUnavailable } from './torch.ts';
 
 const CASES = [
   { key: 'adam', config: { name: 'adam', hyperparams: { lr: 1e-3 } } },
@@ -53,10 +59,10 @@ function measure(config: unknown, n: number, warmup: number, timed: number): [nu
   return [n / median(times) / 1e3, n / median(cpu) / 1e3];
 }
 
-/** `{ adam_f32_1m_mparams_s, adam_f32_16m_mparams_s, sgd_momentum_f32_1m_mparams_s, ... }`. */
-export function benchOptimizers(): Record<string, number> {
+/** `{ adam_f32_1m_mparams_s, adam_f32_16m_mparams_s, sgd_momentum_f32_1m_mparams_s, ... }` with `k` installed. */
+function measureAll(k: Kernels): Record<string, number> {
   const previous = kernels();
-  useKernels(tsKernels);
+  useKernels(k);
   try {
     const out: Record<string, number> = {};
     for (const size of SIZES)
@@ -69,4 +75,32 @@ export function benchOptimizers(): Record<string, number> {
   } finally {
     useKernels(previous);
   }
+}
+
+const ratio = (a: number | undefined, b: number | string | undefined) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? Math.round((a / b) * 100) / 100 : null);
+
+export function benchOptimizers(): Record<string, Record<string, unknown> | null> {
+  const ts = measureAll(tsKernels);
+  const load = loadAddon();
+  const native = load.ok ? measureAll(nativeKernels(load.addon)) : null;
+  const torch = torchBench('optim');
+  const ratios: Record<string, number | null> = {};
+  for (const c of CASES) {
+    const key = `${c.key}_f32_16m_mparams_s`;
+    ratios[`${c.key}_f32_16m_native_over_ts`] = ratio(native?.[key], ts[key]);
+    ratios[`${c.key}_f32_16m_native_over_torch`] = ratio(native?.[key], torch?.[key]);
+  }
+  const cpu = load.ok ? load.addon.cpuFeatures() : null;
+  const torchNumbers = torch && Object.fromEntries(Object.entries(torch).filter(([k]) => k.endsWith('_mparams_s')));
+  return {
+    ts,
+    ...(native ? { native } : {}),
+    torch: torchNumbers,
+    ratios,
+    info: {
+      optim_kernels: native ? 'ts, native' : `ts (native: ${load.ok ? '' : load.reason})`,
+      optim_native_elementwise_path: cpu?.activeElementwise ?? null,
+      torch: torch ? { version: torch.version, threads: torch.threads } : torchUnavailable(),
+    },
+  };
 }

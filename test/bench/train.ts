@@ -12,6 +12,11 @@
 // - `<kernels>.train_runner_*`: the run as the app does it: a worker trains and posts batches,
 //   the main thread writes the store; the worker's samples/s (median of 5 after 3 warm-up runs) and
 //   how much slower that is than the bare loop. Floor for logging overhead: ≤ 5 %.
+// - `<kernels>.train_digits_mlp256x256_b128_samples_s`: a larger MLP, 256-256 relu, batch 128, 10
+//   epochs, otherwise the same; median of 3 runs after a warm-up run.
+// - `torch.*` (null without python3-torch): torch_train_ref.py's loop on the same two settings,
+//   measured in the same run (test/bench/torch_bench.py, one thread, median of 3), and `ratios.*`
+//   native over torch and over ts.
 // - `quality.*`: validation metrics on the sample datasets (mean over seeds 0-4), the settings
 //   of torch_train_ref.py: digits MLP 64 Adam 1e-3 20 epochs b32 (PyTorch 0.96, floor 0.94),
 //   iris logistic 50 epochs b16 (floor 0.90), breast_cancer MLP 32 30 epochs b32 (floor 0.95),
@@ -29,14 +34,20 @@ import { loadDataset } from '../../src-main/io/index.ts';
 import { createRunner } from '../../src-main/runner/index.ts';
 import { installKernels, loadAddon } from '../../src-main/runner/native-kernels.ts';
 import { openStore, type RunConfig, type RunStore } from '../../src-main/store/index.ts';
-
-type Sections = Record<string, Record<string, number>>;
+import { torchBench } from './torch.ts';
 
 const DIGITS = {
   model: { kind: 'mlp', hidden: [64], activation: 'relu' },
   optimizer: { name: 'adam', hyperparams: { lr: 1e-3 } },
   data: { source: 'digits' },
   training: { epochs: 20, batchSize: 32, seed: 0, dtype: 'float32' },
+};
+
+/** The larger MLP of the issue: 256-256, batch 128 (10 epochs; torch_bench.py trains the same). */
+const LARGE = {
+  ...DIGITS,
+  model: { kind: 'mlp', hidden: [256, 256], activation: 'relu' },
+  training: { epochs: 10, batchSize: 128, seed: 0, dtype: 'float32' },
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -125,6 +136,16 @@ async function measureLoop(): Promise<Record<string, number>> {
   }
 }
 
+async function measureLarge(): Promise<Record<string, number>> {
+  const { dataset } = await loadDataset('digits', { seed: 0 });
+  train(LARGE, dataset); // warm-up
+  const speeds = Array.from({ length: 3 }, () => {
+    const e = train(LARGE, dataset);
+    return e.final.samples / e.final.seconds;
+  });
+  return { train_digits_mlp256x256_b128_samples_s: Math.round(median(speeds)) };
+}
+
 async function measureQuality(): Promise<Record<string, number>> {
   const seeds = [0, 1, 2, 3, 4];
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -159,22 +180,32 @@ function child(mode: string): Record<string, number> {
   return JSON.parse(r.stdout.trim()) as Record<string, number>;
 }
 
-/** `{ ts: {...}, native: {...} (when the addon is built), quality: {...} }`. */
-export function benchTrain(): Sections {
-  const out: Sections = { ts: child('ts') };
-  if (loadAddon().ok) out.native = child('native');
-  out.quality = child('quality');
-  return out;
+const ratio = (a: number | string | undefined, b: number | string | undefined) =>
+  typeof a === 'number' && typeof b === 'number' && b > 0 ? round(a / b, 2) : null;
+
+/** `{ ts: {...}, native: {...} (when the addon is built), torch: {...} | null, ratios: {...}, quality: {...} }`. */
+export function benchTrain(): Record<string, Record<string, number | null> | null> {
+  const sets = loadAddon().ok ? (['ts', 'native'] as const) : (['ts'] as const);
+  const out: Record<string, Record<string, number>> = {};
+  for (const set of sets) out[set] = { ...child(set), ...child(`${set}-large`) };
+  const torchAll = torchBench('train');
+  const torch = torchAll && Object.fromEntries(Object.entries(torchAll).filter(([k]) => k.endsWith('_samples_s'))) as Record<string, number>;
+  const ratios: Record<string, number | null> = {};
+  for (const key of ['train_digits_mlp64', 'train_digits_mlp256x256_b128']) {
+    ratios[`${key}_native_over_torch`] = ratio(out.native?.[`${key}_samples_s`], torch?.[`${key}_samples_s`]);
+    ratios[`${key}_native_over_ts`] = ratio(out.native?.[`${key}_samples_s`], out.ts[`${key}_samples_s`]);
+  }
+  return { ...out, torch, ratios, quality: child('quality') };
 }
 
-// Child mode: `node --import tsx test/bench/train.ts --case ts|native|quality` prints one JSON object.
+// Child mode: `node --import tsx test/bench/train.ts --case ts|native|ts-large|native-large|quality` prints one JSON object.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const mode = process.argv[process.argv.indexOf('--case') + 1];
-  if (mode === 'ts') {
+  if (mode.startsWith('ts')) {
     useKernels(tsKernels);
     process.env.PRECOND_NATIVE = '0'; // the runner's workers too
   }
   else installKernels({ report: (line) => process.stderr.write(`${line}\n`) });
-  const result = mode === 'quality' ? await measureQuality() : await measureLoop();
+  const result = mode === 'quality' ? await measureQuality() : mode.endsWith('-large') ? await measureLarge() : await measureLoop();
   process.stdout.write(JSON.stringify(result) + '\n');
 }

@@ -28,3 +28,13 @@ describe('number formatting', () => {
     expect(logTicks(0, 10)).toEqual([]);
   });
 });
+
+describe('log-axis tick labels', () => {
+  test('1, 2, 5 × 10^k on short axes; only powers of ten on axes over two decades', async () => {
+    const { logTickLabel } = await import('../../src-renderer/src/charts/chartOptions.ts');
+    const axis = (lo: number, hi: number) => [{ value: lo }, { value: hi }];
+    expect([0.1, 0.2, 0.3, 0.5, 1].map((v) => logTickLabel(v, 0, axis(0.1, 1)))).toEqual(['0.1', '0.2', '', '0.5', '1']);
+    expect([1e-5, 5e-5, 1e-4, 0.5, 1].map((v) => logTickLabel(v, 0, axis(1e-5, 1)))).toEqual(['1e-5', '', '1e-4', '', '1']);
+    expect(logTickLabel(0)).toBe('');
+  });
+});

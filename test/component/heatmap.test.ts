@@ -101,3 +101,14 @@ describe('Heatmap component', () => {
     w.unmount();
   });
 });
+
+describe('tooltips of downsampled matrices', () => {
+  test('name the block of the tensor a cell averages', async () => {
+    const { tooltipContent, blockSpan } = await import('../../src-renderer/src/charts/heatmap.ts');
+    const frame = { name: 'layers.0.weight', rows: 3, cols: 2, values: new Float32Array(6).fill(0.5), originalRows: 7, originalCols: 4, biasName: 'layers.0.bias', biasValues: new Float32Array(3).fill(0.1) };
+    expect(blockSpan(2, 3, 7)).toEqual([4, 6]);
+    expect(tooltipContent(frame, { part: 'weight', row: 2, col: 1 })).toEqual({ title: 'layers.0.weight[4–6, 2–3]', lines: ['effective step 0.5', '(mean of the block)'] });
+    expect(tooltipContent(frame, { part: 'bias', row: 0 })).toEqual({ title: 'layers.0.bias[0–1]', lines: ['effective step 0.1', '(mean of the block)'] });
+    expect(tooltipContent({ ...frame, originalRows: undefined, originalCols: undefined }, { part: 'weight', row: 2, col: 1 }).title).toBe('layers.0.weight[2, 1]');
+  });
+});

@@ -9,11 +9,15 @@ import type { Kernels } from '../../src-main/core/kernels/types.ts';
 import { setWasmPath, tsKernels, type WasmPath } from '../../src-main/core/kernels/ts.ts';
 import { parseCase, replayClosedLoop, replayOpenLoop, replaySchedule } from '../../src-main/core/optim/replay.ts';
 import { SURFACES } from '../../src-main/core/surfaces/index.ts';
+import { loadAddon, nativeKernels } from '../../src-main/runner/native-kernels.ts';
 import { describeMismatch, worstMismatch } from './close.ts';
 
+const addon = loadAddon();
+// The native addon when it is built (PRECOND_REQUIRE_NATIVE=1 makes a missing one fail in native-loader.test.ts).
 const KERNEL_SETS: readonly { name: string; kernels: Kernels; wasmPath: WasmPath }[] = [
   { name: 'ts', kernels: tsKernels, wasmPath: 'auto' },
   { name: 'ts/wasm', kernels: tsKernels, wasmPath: 'wasm' },
+  ...(addon.ok ? [{ name: 'native', kernels: nativeKernels(addon.addon), wasmPath: 'auto' as const }] : []),
 ];
 
 const DIR = fileURLToPath(new URL('../fixtures/conformance/torch/', import.meta.url));

@@ -16,16 +16,15 @@ import {
   type RunStore,
   type RunSummary,
 } from '../../store/index.ts';
+import { runCsvChunks, runJson, toJson } from '../../api/export.ts';
+
+/** Shared with `precond train --json` (defined beside the export formats). */
+export { toJson };
 import { UserError } from '../errors.ts';
 import { log, printLine } from '../output.ts';
 
 interface DbOpts {
   db?: string;
-}
-
-/** JSON where NaN and ±Infinity survive, as the strings "NaN", "Infinity", "-Infinity". */
-export function toJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), indent);
 }
 
 function parseId(value: string): number {
@@ -178,11 +177,6 @@ function printRunDetail(r: RunDetail): void {
   printLine('config ' + toJson(r.config, 2));
 }
 
-/** One CSV field (RFC 4180 quoting only where needed). */
-function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** Writes chunks to a file (atomically: a temp file renamed at the end) or to stdout. */
 function openOutput(out: string | undefined): { write: (s: string) => void; done: () => void; fail: () => void } {
   if (!out) {
@@ -215,27 +209,23 @@ function openOutput(out: string | undefined): { write: (s: string) => void; done
 }
 
 function exportRun(store: RunStore, id: number, format: string, out: string | undefined): void {
-  const run = store.getRun(id);
+  store.getRun(id); // an unknown id fails before anything is written
   const output = openOutput(out);
   let rows = 0;
   try {
     if (format === 'json') {
-      const series = store.exportSeries(id).map(({ key, count, step, epoch, wallTime, value }) => ({ key, count, step, epoch, wallTime, value }));
-      rows = series.reduce((n, s) => n + s.count, 0);
-      output.write(toJson({ run, series }) + '\n');
+      const json = runJson(store, id);
+      rows = json.points;
+      output.write(json.text);
     } else {
-      const { keys, rows: each } = store.exportTable(id);
-      output.write(['step', 'epoch', 'wall_time', ...keys].map(csvField).join(',') + '\n');
-      let chunk: string[] = [];
-      for (const row of each()) {
-        chunk.push([row.step, row.epoch, row.wallTime, ...row.values].map((v) => (v === undefined ? '' : String(v))).join(','));
-        rows++;
-        if (chunk.length === 2000) {
-          output.write(chunk.join('\n') + '\n');
-          chunk = [];
+      const chunks = runCsvChunks(store, id);
+      for (let r = chunks.next(); ; r = chunks.next()) {
+        if (r.done) {
+          rows = r.value;
+          break;
         }
+        output.write(r.value);
       }
-      if (chunk.length) output.write(chunk.join('\n') + '\n');
     }
     output.done();
   } catch (err) {

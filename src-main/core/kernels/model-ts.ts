@@ -1,11 +1,13 @@
 // TypeScript reference of the model kernels (contract and formulas in types.ts): float64
-// arithmetic per element, stored back in the buffers' dtype; each activation has its own loop
-// so no per-element branch on the activation kind.
+// arithmetic per element, stored back in the buffers' dtype, after the shared argument checks
+// (arg-checks.ts); each activation has its own loop, so no per-element branch on its kind.
 import type { FloatArray } from '../tensor.ts';
+import { checkModelArgs } from './arg-checks.ts';
 import { normalCdf, normalPdf } from './erf.ts';
 import { ActivationCode, type ModelKernels } from './types.ts';
 
 function addRowVector(n: number, m: number, v: FloatArray, x: FloatArray): void {
+  checkModelArgs('addRowVector', [n, m, v, x]);
   for (let i = 0; i < n; i++) {
     const r = i * m;
     for (let j = 0; j < m; j++) x[r + j] += v[j];
@@ -13,6 +15,7 @@ function addRowVector(n: number, m: number, v: FloatArray, x: FloatArray): void 
 }
 
 function columnSums(n: number, m: number, x: FloatArray, out: FloatArray): void {
+  checkModelArgs('columnSums', [n, m, x, out]);
   for (let j = 0; j < m; j++) {
     let s = 0;
     for (let i = 0; i < n; i++) s += x[i * m + j];
@@ -28,6 +31,7 @@ function sigmoid(z: number): number {
 }
 
 function activationForward(activation: ActivationCode, len: number, z: FloatArray, h: FloatArray): void {
+  checkModelArgs('activationForward', [activation, len, z, h]);
   switch (activation) {
     case ActivationCode.relu:
       for (let i = 0; i < len; i++) {
@@ -61,6 +65,7 @@ function activationBackward(
   dh: FloatArray,
   dz: FloatArray,
 ): void {
+  checkModelArgs('activationBackward', [activation, len, z, h, dh, dz]);
   switch (activation) {
     case ActivationCode.relu:
       for (let i = 0; i < len; i++) dz[i] = z[i] > 0 ? dh[i] : 0;
@@ -99,6 +104,7 @@ function softmaxCrossEntropy(
   scale: number,
   grad: FloatArray,
 ): number {
+  checkModelArgs('softmaxCrossEntropy', [n, k, logits, labels, scale, grad]);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const r = i * k;
@@ -125,6 +131,7 @@ function softmaxCrossEntropy(
 }
 
 function sigmoidCrossEntropy(n: number, logits: FloatArray, labels: Int32Array, scale: number, grad: FloatArray): number {
+  checkModelArgs('sigmoidCrossEntropy', [n, logits, labels, scale, grad]);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const z = logits[i];
@@ -137,6 +144,7 @@ function sigmoidCrossEntropy(n: number, logits: FloatArray, labels: Int32Array, 
 }
 
 function squaredError(len: number, pred: FloatArray, target: FloatArray, scale: number, grad: FloatArray): number {
+  checkModelArgs('squaredError', [len, pred, target, scale, grad]);
   let total = 0;
   const s2 = 2 * scale;
   for (let i = 0; i < len; i++) {

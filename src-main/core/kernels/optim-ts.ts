@@ -1,12 +1,13 @@
 // TypeScript reference of the fused optimizer steps (contract and formulas in types.ts): one
 // pass over the buffers per step, float64 arithmetic per element, stored back in the buffers'
-// dtype. The common case of each family (no effective-lr output, no weight decay, descending)
-// gets its own tight loop in its own small function: V8 keeps it free of per-element branches,
-// and optimizes it on its own (inside the general function, the same loop ran at half speed
-// once the function was compiled normally rather than on-stack-replaced: Adam over 4810 float32
-// parameters, 80 → 160 M params/s).
+// dtype, after the shared argument checks (arg-checks.ts). The common case of each family (no
+// effective-lr output, no weight decay, descending) gets its own tight loop in its own small
+// function: V8 keeps it free of per-element branches, and optimizes it on its own (inside the
+// general function, the same loop ran at half speed once the function was compiled normally
+// rather than on-stack-replaced: Adam over 4810 float32 parameters, 80 → 160 M params/s).
 import type { FloatArray } from '../tensor.ts';
 import { wasmAdam } from './adam-wasm.ts';
+import { checkStep } from './arg-checks.ts';
 import { useWasmFor } from './wasm-path.ts';
 import type {
   AdadeltaScalars,
@@ -30,6 +31,7 @@ function plain(s: StepScalarsBase): boolean {
 }
 
 function sgdStep(p: FloatArray, g: FloatArray, b: OptBuf, eff: OptBuf, s: SgdScalars): void {
+  checkStep('sgdStep', [p, g, b, eff], s);
   const n = p.length;
   const { lr, momentum, l2 } = s;
   const sign = s.maximize ? -1 : 1;
@@ -76,6 +78,7 @@ function sgdMomentumPlain(n: number, p: FloatArray, g: FloatArray, b: FloatArray
 }
 
 function adagradStep(p: FloatArray, g: FloatArray, sum: FloatArray, eff: OptBuf, s: AdagradScalars): void {
+  checkStep('adagradStep', [p, g, sum, eff], s);
   const n = p.length;
   const { clr, eps, l2 } = s;
   const sign = s.maximize ? -1 : 1;
@@ -116,6 +119,7 @@ function rmspropStep(
   eff: OptBuf,
   s: RmspropScalars,
 ): void {
+  checkStep('rmspropStep', [p, g, v, a, b, eff], s);
   const n = p.length;
   const { lr, alpha, eps, l2, momentum } = s;
   const beta = 1 - alpha;
@@ -167,6 +171,7 @@ function adamStep(
   eff: OptBuf,
   s: AdamScalars,
 ): void {
+  checkStep('adamStep', [p, g, m, v, vmax, eff], s);
   const n = p.length;
   const { lr, beta1, beta2, stepSize, bc2Sqrt, eps, l2 } = s;
   const c1 = 1 - beta1;
@@ -236,6 +241,7 @@ function adamPlain(
 }
 
 function adamaxStep(p: FloatArray, g: FloatArray, m: FloatArray, u: FloatArray, eff: OptBuf, s: AdamaxScalars): void {
+  checkStep('adamaxStep', [p, g, m, u, eff], s);
   const n = p.length;
   const { lr, beta1, beta2, stepSize, eps, l2 } = s;
   const c1 = 1 - beta1;
@@ -256,6 +262,7 @@ function adamaxStep(p: FloatArray, g: FloatArray, m: FloatArray, u: FloatArray, 
 }
 
 function nadamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, eff: OptBuf, s: NadamScalars): void {
+  checkStep('nadamStep', [p, g, m, v, eff], s);
   const n = p.length;
   const { lr, beta1, beta2, bc2, eps, coefGrad, coefAvg, l2 } = s;
   const c1 = 1 - beta1;
@@ -278,6 +285,7 @@ function nadamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, e
 }
 
 function radamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, eff: OptBuf, s: RadamScalars): void {
+  checkStep('radamStep', [p, g, m, v, eff], s);
   const n = p.length;
   const { lr, beta1, beta2, stepSize, bc2Sqrt, eps, l2, rect } = s;
   const c1 = 1 - beta1;
@@ -304,6 +312,7 @@ function radamStep(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, e
 }
 
 function adadeltaStep(p: FloatArray, g: FloatArray, v: FloatArray, w: FloatArray, eff: OptBuf, s: AdadeltaScalars): void {
+  checkStep('adadeltaStep', [p, g, v, w, eff], s);
   const n = p.length;
   const { lr, rho, eps, l2 } = s;
   const c = 1 - rho;
@@ -323,6 +332,7 @@ function adadeltaStep(p: FloatArray, g: FloatArray, v: FloatArray, w: FloatArray
 }
 
 function rpropStep(p: FloatArray, g: FloatArray, prev: FloatArray, step: FloatArray, eff: OptBuf, s: RpropScalars): void {
+  checkStep('rpropStep', [p, g, prev, step, eff], s);
   const n = p.length;
   const { etaMinus, etaPlus, stepMin, stepMax, l2 } = s;
   const sign = s.maximize ? -1 : 1;

@@ -3,12 +3,19 @@ import type { ChartOptions } from 'chart.js';
 import { formatNumber } from './format.ts';
 import type { ChartTheme } from './theme.ts';
 
-/** Log-axis tick label: 1, 2 and 5 × 10^k are labelled (compactly), other ticks only get a grid line. */
-export function logTickLabel(value: number | string): string {
+/**
+ * Log-axis tick label: 1, 2 and 5 × 10^k are labelled (compactly), other ticks only get a grid
+ * line; on an axis spanning more than two decades only the powers of ten are (the 2s and 5s
+ * would crowd each other).
+ */
+export function logTickLabel(value: number | string, _index?: number, ticks?: readonly { value: number }[]): string {
   const v = Number(value);
   if (!(v > 0)) return '';
   const mantissa = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
-  return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6) ? formatNumber(v) : '';
+  const positive = ticks?.map((t) => t.value).filter((x) => x > 0) ?? [];
+  const decades = positive.length > 1 ? Math.log10(Math.max(...positive) / Math.min(...positive)) : 0;
+  const labelled = decades > 2 ? [1] : [1, 2, 5];
+  return labelled.some((m) => Math.abs(mantissa - m) < 1e-6) ? formatNumber(v) : '';
 }
 
 export interface AxisTexts {

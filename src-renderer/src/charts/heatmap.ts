@@ -18,6 +18,23 @@ export interface HeatmapFrame {
   biasName?: string;
   biasValues?: Float32Array;
   biasParamValues?: Float32Array;
+  /**
+   * The tensor's own shape when rows × cols is a grid of its block means (a downsampled
+   * snapshot): the tooltip then names the block's index ranges.
+   */
+  originalRows?: number;
+  originalCols?: number;
+}
+
+/** Rows ⌊i·R/r⌋ … ⌊(i+1)·R/r⌋ − 1 of R: the block i of r covers (the downsampling of core/train). */
+export function blockSpan(i: number, r: number, R: number): [number, number] {
+  return [Math.floor((i * R) / r), Math.floor(((i + 1) * R) / r) - 1];
+}
+
+function indexText(i: number, r: number, R: number | undefined): string {
+  if (R === undefined || R === r) return String(i);
+  const [a, b] = blockSpan(i, r, R);
+  return a === b ? String(a) : `${a}–${b}`;
 }
 
 export interface Rect {
@@ -131,14 +148,17 @@ export function tooltipContent(f: HeatmapFrame, hit: HeatmapHit, valueLabel = 'e
   if (hit.part === 'weight') {
     const i = hit.row * f.cols + hit.col;
     const lines = [];
+    const block = (f.originalRows ?? f.rows) !== f.rows || (f.originalCols ?? f.cols) !== f.cols;
     if (f.paramValues) lines.push(`value ${formatNumber(f.paramValues[i])}`);
     lines.push(`${valueLabel} ${formatNumber(f.values[i])}`);
-    return { title: `${f.name}[${hit.row}, ${hit.col}]`, lines };
+    if (block) lines.push('(mean of the block)');
+    return { title: `${f.name}[${indexText(hit.row, f.rows, f.originalRows)}, ${indexText(hit.col, f.cols, f.originalCols)}]`, lines };
   }
   const lines = [];
   if (f.biasParamValues) lines.push(`value ${formatNumber(f.biasParamValues[hit.row])}`);
   if (f.biasValues) lines.push(`${valueLabel} ${formatNumber(f.biasValues[hit.row])}`);
-  return { title: `${f.biasName ?? 'bias'}[${hit.row}]`, lines };
+  if ((f.originalRows ?? f.rows) !== f.rows) lines.push('(mean of the block)');
+  return { title: `${f.biasName ?? 'bias'}[${indexText(hit.row, f.rows, f.originalRows)}]`, lines };
 }
 
 export interface LegendTick {

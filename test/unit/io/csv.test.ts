@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataLoadError } from '../../../src-main/core/data/errors.ts';
 import { openCsv, type CsvRecord } from '../../../src-main/io/csv.ts';
@@ -166,6 +167,39 @@ describe('openCsv: streaming', () => {
     expect(progress.length).toBeGreaterThan(5);
     expect(progress.every((b, i) => i === 0 || b >= progress[i - 1])).toBe(true);
     expect(progress[progress.length - 1]).toBe(file.size);
+  });
+
+  it('reads the same records whatever the chunk size, also when chunks cut characters, CRLFs and quoted fields', async () => {
+    const text = 'név;"város; ország";€\r\n' + Array.from({ length: 30 }, (_, i) => `Zoë ${i};"Łódź\r\n""${i}""";${i},5 😀\r\n`).join('') + '\r\n';
+    for (const [name, bytes] of [
+      ['chunks_utf8.csv', Buffer.from(text)],
+      ['chunks_utf16le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, 'utf-16le')])],
+    ] as const) {
+      const path = join(tmp, name);
+      writeFileSync(path, bytes);
+      const file = await openCsv(path);
+      const whole: CsvRecord[] = [];
+      for await (const r of file.records()) whole.push(r);
+      expect(whole.length).toBe(31);
+      expect(whole[30]).toEqual({ fields: ['Zoë 29', 'Łódź\r\n"29"', '29,5 😀'], line: 60 });
+      for (const chunkBytes of [1, 2, 3, 7, 64]) {
+        const records: CsvRecord[] = [];
+        for await (const r of file.records({ chunkBytes })) records.push(r);
+        expect(records, `${name} in chunks of ${chunkBytes} bytes`).toEqual(whole);
+      }
+    }
+  });
+
+  it('yields the records before a syntax error, then the error', async () => {
+    const file = await openCsv(fixture('unclosed_quote.csv'));
+    const lines: number[] = [];
+    const err = await failure(
+      (async () => {
+        for await (const r of file.records()) lines.push(r.line);
+      })(),
+    );
+    expect(lines).toEqual([1, 2]);
+    expect(err).toMatchObject({ code: 'malformed', line: 3 });
   });
 
   it('stops reading when the consumer stops', async () => {

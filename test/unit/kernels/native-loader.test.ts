@@ -9,7 +9,16 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tsKernels } from '../../../src-main/core/kernels/ts.ts';
-import { ADDON_RELATIVE_PATH, addonCandidates, loadAddon, nativeKernels } from '../../../src-main/runner/native-kernels.ts';
+import { STEP_LAYOUTS } from '../../../src-main/core/kernels/step-layout.ts';
+import {
+  ADDON_RELATIVE_PATH,
+  addonCandidates,
+  loadAddon,
+  loadAddonFrom,
+  NATIVE_ABI_VERSION,
+  nativeKernels,
+  typeScriptMethods,
+} from '../../../src-main/runner/native-kernels.ts';
 import { addon, nativeSkipReason } from './gemm-harness.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -33,9 +42,10 @@ function child(env: Record<string, string>): ChildResult {
 }
 
 describe('native addon presence', () => {
-  it.runIf(process.env.PRECOND_REQUIRE_NATIVE === '1')('is built and loads (PRECOND_REQUIRE_NATIVE=1)', () => {
+  it.runIf(process.env.PRECOND_REQUIRE_NATIVE === '1')('is built, loads, and provides every kernel (PRECOND_REQUIRE_NATIVE=1)', () => {
     const load = loadAddon();
     expect(load.ok ? 'loaded' : load.reason).toBe('loaded');
+    if (load.ok) expect(typeScriptMethods(nativeKernels(load.addon))).toEqual([]);
   });
 
   it('is found at the project path when built, and otherwise reported as missing (never broken)', () => {
@@ -60,6 +70,34 @@ describe('addon candidates', () => {
     const list = addonCandidates(join(appDir, 'out', 'main'));
     expect(list).toContain(join(sep, 'opt', 'Precond Lab', 'resources', 'app.asar.unpacked', ADDON_RELATIVE_PATH));
     expect(list.filter((p) => p.includes(`${sep}app.asar${sep}`))).toEqual([]);
+  });
+});
+
+describe('an addon that does not match the loader is refused, never used', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'precond-fake-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const fake = (name: string, body: string) => {
+    const file = join(tmp, `${name}.cjs`);
+    writeFileSync(file, `const f = () => {};\nmodule.exports = { gemm: f, cpuFeatures: f, selectPath: f, abiVersion: ${NATIVE_ABI_VERSION}, ${body} };\n`);
+    return loadAddonFrom(file);
+  };
+  const kernels = [...Object.keys(STEP_LAYOUTS), 'addRowVector', 'columnSums', 'activationForward', 'activationBackward', 'softmaxCrossEntropy', 'sigmoidCrossEntropy', 'squaredError'];
+  const layouts = JSON.stringify(Object.fromEntries(Object.entries(STEP_LAYOUTS).map(([k, l]) => [k, l.scalars])));
+
+  it('a complete fake passes the checks (so the refusals below are about their one defect)', () => {
+    expect(fake('complete', `${kernels.map((k) => `${k}: f`).join(', ')}, scalarLayouts: ${layouts}`)).toMatchObject({ ok: true });
+  });
+
+  it('refuses one that lacks a kernel', () => {
+    const r = fake('no-rprop', `${kernels.filter((k) => k !== 'rpropStep').map((k) => `${k}: f`).join(', ')}, scalarLayouts: ${layouts}`);
+    expect(r).toMatchObject({ ok: false, missing: false });
+    expect(!r.ok && r.reason).toMatch(/does not match this loader \(it has no rpropStep kernel\); run npm run build:native$/);
+  });
+
+  it('refuses one that packs scalars in another order', () => {
+    const swapped = layouts.replace('"beta1","beta2"', '"beta2","beta1"');
+    const r = fake('swapped', `${kernels.map((k) => `${k}: f`).join(', ')}, scalarLayouts: ${swapped}`);
+    expect(!r.ok && r.reason).toMatch(/its adamStep packs scalars as \[maximize,l2,decay,lr,beta2,beta1,/);
   });
 });
 
@@ -127,11 +165,28 @@ describe.skipIf(!addon)(`native addon API${skipNote}`, () => {
     expect(a.selectPath('auto')).toBe(a.cpuFeatures().auto);
   });
 
-  it('the native set falls back to TS for every kernel the addon lacks', () => {
+  it('the native set takes every kernel from the addon, none from TypeScript', () => {
     const k = nativeKernels(addon!);
     expect(k.name).toBe('native');
     expect(k.gemm).toBe(addon!.gemm);
+    expect(k.addRowVector).toBe(addon!.addRowVector);
     expect(Object.keys(k).sort()).toEqual(Object.keys(tsKernels).sort());
+    expect(typeScriptMethods(k)).toEqual([]);
+    expect(typeScriptMethods(tsKernels)).toEqual(Object.keys(tsKernels).filter((name) => name !== 'name'));
+  });
+
+  it('packs the optimizer scalars in the order the addon expects', () => {
+    for (const [name, layout] of Object.entries(STEP_LAYOUTS)) expect(addon!.scalarLayouts[name]).toEqual(layout.scalars);
+  });
+
+  it('cpuFeatures names the elementwise path of every CPU path, and selectPath switches both', () => {
+    const cpu = addon!.cpuFeatures();
+    for (const p of cpu.paths) expect(p.elementwise).toBe(p.testOnly ? 'generic' : p.name);
+    expect(cpu.activeElementwise).toBe(cpu.active);
+    addon!.selectPath('generic');
+    expect(addon!.cpuFeatures().activeElementwise).toBe('generic');
+    addon!.selectPath('auto');
+    expect(addon!.cpuFeatures().activeElementwise).toBe(cpu.auto);
   });
 
   it('works in several worker threads at once, each with its own path and buffers', async () => {
@@ -139,7 +194,7 @@ describe.skipIf(!addon)(`native addon API${skipNote}`, () => {
     const results = await Promise.all(
       paths.map(
         (path, seed) =>
-          new Promise<{ worst: number; active: string }>((done, fail) => {
+          new Promise<{ worst: number; adamDiffs: number; active: string }>((done, fail) => {
             const w = new Worker(WORKER, { workerData: { addonPath: PROJECT_ADDON, path, seed, rounds: 60 } });
             w.once('message', done);
             w.once('error', fail);
@@ -147,7 +202,10 @@ describe.skipIf(!addon)(`native addon API${skipNote}`, () => {
       ),
     );
     expect(results.map((r) => r.active)).toEqual(paths);
-    for (const r of results) expect(r.worst).toBeLessThan(1e-12);
+    for (const r of results) {
+      expect(r.worst).toBeLessThan(1e-12);
+      expect(r.adamDiffs).toBe(0);
+    }
     // The main thread's choice is its own.
     expect(addon!.cpuFeatures().active).toBe(addon!.cpuFeatures().auto);
   });

@@ -1,0 +1,117 @@
+// The live view's bookkeeping: which chart a metric goes to, dedup of store and live points,
+// progress text; and the snapshot index behind the heatmaps.
+import { describe, expect, test } from 'vitest';
+import { chartOf, metricLabel, PointFilter, progressFraction, progressText } from '../../src-renderer/src/logic/live.ts';
+import { SnapshotIndex, splitParamName } from '../../src-renderer/src/logic/snapshots.ts';
+import { formatBytes, formatDuration } from '../../src-renderer/src/logic/format.ts';
+
+describe('metrics', () => {
+  test('charts and labels', () => {
+    expect(['train_loss', 'val_loss', 'val_accuracy', 'val_r2', 'val_rmse', 'lr', 'grad_norm', 'update_ratio/layers.0.weight'].map(chartOf)).toEqual(['loss', 'loss', 'quality', 'quality', 'other', 'lr', 'other', 'other']);
+    expect(metricLabel('val_loss')).toBe('validation loss');
+    expect(metricLabel('val_r2')).toBe('validation R²');
+    expect(metricLabel('update_ratio/layers.0.weight')).toBe('update ratio · layers.0.weight');
+  });
+
+  test('points up to what was read are dropped, later ones kept once', () => {
+    const f = new PointFilter();
+    f.seen('loss', 10);
+    expect([9, 10, 11, 11, 12].map((s) => f.accept('loss', s))).toEqual([false, false, true, false, true]);
+    expect(f.accept('other', 0)).toBe(true);
+    expect(f.lastStep('loss')).toBe(12);
+  });
+
+  test('progress', () => {
+    const p = { type: 'progress' as const, runId: 1, step: 450, totalSteps: 900, epoch: 10, epochs: 20, samplesPerSecond: 12_300.4, etaSeconds: 12 };
+    expect(progressText(p)).toBe('step 450 / 900 · epoch 10 / 20 · 12,300 samples/s · 0:12 left');
+    expect(progressText({ ...p, etaSeconds: null, samplesPerSecond: 0, epoch: 2.5 })).toBe('step 450 / 900 · epoch 2.5 / 20');
+    expect(progressFraction(p)).toBe(0.5);
+    expect(progressFraction(null)).toBe(0);
+    expect(formatDuration(3723)).toBe('1:02:03');
+    expect(formatDuration(null)).toBe('—');
+    expect(formatBytes(3879)).toBe('3.8 KB');
+  });
+});
+
+describe('SnapshotIndex', () => {
+  const snap = (step: number, layer: string, shape: number[], fill: (i: number) => number, kind = 'effective_lr') => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return { step, layer, kind, shape, originalShape: shape, data: Float32Array.from({ length: n }, (_, i) => fill(i)) };
+  };
+
+  test('layers pair a weight with its bias; frames carry parameter values; one range over all', () => {
+    const ix = new SnapshotIndex();
+    for (const step of [0, 10]) {
+      ix.add(snap(step, 'layers.1.weight', [2, 3], (i) => (i + 1) * 1e-3 * (step + 1)));
+      ix.add(snap(step, 'layers.0.bias', [3], () => 0.2));
+      ix.add(snap(step, 'layers.0.weight', [3, 4], (i) => (i === 0 ? 0 : 0.01)));
+      ix.add(snap(step, 'layers.0.weight', [3, 4], (i) => i - 6, 'param'));
+    }
+    const layers = ix.layers();
+    expect(layers.map((l) => [l.layer, l.matrix, l.bias, l.rows, l.cols])).toEqual([
+      ['layers.0', 'layers.0.weight', 'layers.0.bias', 3, 4],
+      ['layers.1', 'layers.1.weight', null, 2, 3],
+    ]);
+    expect(ix.steps()).toEqual([0, 10]);
+    const f = ix.frame(layers[0], 10)!;
+    expect(f.values).toHaveLength(12);
+    expect(f.paramValues![7]).toBe(1);
+    expect(f.biasValues).toHaveLength(3);
+    expect(ix.frame(layers[1], 10)!.paramValues).toBeUndefined();
+    expect(ix.frame(layers[0], 5)).toBeUndefined();
+    // zero has no log: the range is over positive values
+    expect(ix.range!.lo).toBeCloseTo(1e-3, 9);
+    expect(ix.range!.hi).toBeCloseTo(0.2, 6);
+    const dist = ix.distribution(layers[0]);
+    expect(dist.map((d) => d.values.length)).toEqual([15, 15]);
+    expect(ix.distribution(layers[0])[1].values).toBe(dist[1].values); // joined once (the band chart caches by identity)
+    expect(ix.nearestStep(4)).toBe(0);
+    expect(ix.nearestStep(6)).toBe(10);
+  });
+
+  test('a downsampled tensor says so; names without weight/bias are their own layer', () => {
+    const ix = new SnapshotIndex();
+    ix.add({ step: 0, layer: 'layers.0.weight', kind: 'effective_lr', shape: [16, 16], originalShape: [256, 784], data: new Float32Array(256).fill(1) });
+    expect(ix.layers()[0]).toMatchObject({ downsampled: true, originalShape: [256, 784], rows: 16, cols: 16 });
+    expect(splitParamName('embedding')).toEqual({ layer: 'embedding', part: 'other' });
+  });
+});
+
+describe('downsampled layers and colour ranges', () => {
+  test('a bias of the full rows is block-averaged onto the downsampled rows, as core/train averages the weight', () => {
+    const ix = new SnapshotIndex();
+    ix.add({ step: 1, layer: 'layers.0.weight', kind: 'effective_lr', shape: [3, 2], originalShape: [7, 4], data: new Float32Array(6).fill(1) });
+    ix.add({ step: 1, layer: 'layers.0.bias', kind: 'effective_lr', shape: [7], originalShape: [7], data: Float32Array.from([1, 2, 3, 4, 5, 6, 7]) });
+    const f = ix.frame(ix.layers()[0], 1)!;
+    // rows ⌊i·7/3⌋ … ⌊(i+1)·7/3⌋ − 1: [0, 1], [2, 3], [4, 5, 6]
+    expect([...f.biasValues!]).toEqual([1.5, 3.5, 6]);
+  });
+
+  test('the robust range leaves outliers out; full is min–max', () => {
+    const ix = new SnapshotIndex();
+    const data = new Float32Array(1000).fill(1e-3);
+    for (let i = 0; i < 1000; i++) data[i] = 10 ** (-4 + (2 * i) / 999); // 1e-4 … 1e-2, log-uniform
+    data[0] = 1e-9; // a parameter that barely moves
+    data[1] = 1e5; // a dead unit: lr / ε
+    ix.add({ step: 1, layer: 'w', kind: 'effective_lr', shape: [1000], originalShape: [1000], data });
+    expect(ix.range!.lo).toBeCloseTo(1e-9, 15);
+    expect(ix.range!.hi).toBeCloseTo(1e5, 0);
+    const r = ix.robustRange(1)!;
+    expect(Math.log10(r.lo)).toBeCloseTo(-3.98, 1);
+    expect(Math.log10(r.hi)).toBeCloseTo(-2.02, 1);
+  });
+});
+
+describe('a step whose snapshots are still arriving', () => {
+  test('a layer without a snapshot at the selected step shows its latest earlier one', () => {
+    const ix = new SnapshotIndex();
+    const add = (step: number, layer: string) => ix.add({ step, layer, kind: 'effective_lr', shape: [2, 2], originalShape: [2, 2], data: new Float32Array(4).fill(step) });
+    add(10, 'a.weight');
+    add(10, 'b.weight');
+    add(20, 'a.weight'); // b's snapshot of step 20 not here yet
+    const [a, b] = ix.layers();
+    expect(ix.frameAtOrBefore(a, 20)!.step).toBe(20);
+    expect(ix.frameAtOrBefore(b, 20)!.step).toBe(10);
+    expect(ix.frameAtOrBefore(b, 5)).toBeUndefined();
+  });
+});

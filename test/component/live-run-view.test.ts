@@ -1,0 +1,134 @@
+// The Live run view: a run that ended opens from the store (curves, heatmap per layer, the
+// step slider); a live run appends the runner's events without redrawing what was read, and
+// the controls go to the runner.
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { API_KEY } from '../../src-renderer/src/api/index.ts';
+import LiveRunView from '../../src-renderer/src/views/LiveRunView.vue';
+import LiveLineChart from '../../src-renderer/src/components/LiveLineChart.vue';
+import Heatmap from '../../src-renderer/src/components/Heatmap.vue';
+import PercentileBandChart from '../../src-renderer/src/components/PercentileBandChart.vue';
+import { startHarness, testApp, until, type Harness, type TestApp } from './harness.ts';
+
+let h: Harness;
+let app: TestApp;
+
+beforeEach(async () => {
+  h = await startHarness();
+  app = testApp(h);
+});
+afterEach(async () => {
+  await h.close();
+});
+
+async function mountRun(id: number): Promise<VueWrapper> {
+  await app.router.push(`/runs/${id}`);
+  const w = mount(LiveRunView, { props: { id }, global: { plugins: [app.router], provide: { [API_KEY as symbol]: app.api } } });
+  await until(() => expect(w.find('[data-test=run-name]').text()).not.toBe(`Run ${id}`));
+  await flushPromises();
+  return w;
+}
+
+type ChartApi = { pointCount(id?: string): number };
+const chart = (w: VueWrapper, k: number) => w.findAllComponents(LiveLineChart)[k].vm as unknown as ChartApi;
+
+describe('LiveRunView, a run that ended', () => {
+  test('curves and snapshots from the store; one heatmap and one band chart per layer', async () => {
+    const id = h.seedRun({ steps: 120, snapshotEvery: 20 });
+    const w = await mountRun(id);
+    expect(w.find('[data-test=run-name]').text()).toBe('seeded adam run');
+    expect(w.find('[data-test=status]').text()).toBe('finished');
+    expect(w.find('[data-test=pause]').exists()).toBe(false);
+    expect(w.find('[data-test=stop]').exists()).toBe(false);
+    await until(() => expect(chart(w, 0).pointCount('train_loss')).toBe(120));
+    expect(chart(w, 0).pointCount('val_loss')).toBe(13);
+    expect(chart(w, 1).pointCount('val_accuracy')).toBe(13);
+    expect(chart(w, 3).pointCount('grad_norm')).toBe(13);
+
+    await until(() => expect(w.findAll('[data-test^=layer-]')).toHaveLength(2));
+    const maps = w.findAllComponents(Heatmap);
+    expect(maps.map((m) => [m.props('name'), m.props('rows'), m.props('cols'), m.props('biasName')])).toEqual([
+      ['layers.0.weight', 8, 4, 'layers.0.bias'],
+      ['layers.1.weight', 3, 8, 'layers.1.bias'],
+    ]);
+    // the last snapshot is shown, with the parameter values for the tooltip
+    expect(w.find('[data-test=snapshot-step]').text()).toBe('step 119 · 7 / 7');
+    expect(maps[0].props('paramValues')).toBeInstanceOf(Float32Array);
+    expect(maps[0].props('biasValues')).toHaveLength(8);
+    // one colour range for every layer and step
+    expect(maps[0].props('range')).toEqual(maps[1].props('range'));
+    const bands = w.findAllComponents(PercentileBandChart);
+    expect(bands.map((b) => (b.props('snapshots') as unknown[]).length)).toEqual([7, 7]);
+  });
+
+  test('the step slider moves every heatmap to that snapshot', async () => {
+    const id = h.seedRun({ steps: 120, snapshotEvery: 20 });
+    const w = await mountRun(id);
+    await until(() => expect(w.findAllComponents(Heatmap)).toHaveLength(2));
+    const before = w.findAllComponents(Heatmap)[0].props('values') as Float32Array;
+    await w.find('[data-test=step-slider]').setValue(2);
+    expect(w.find('[data-test=snapshot-step]').text()).toBe('step 40 · 3 / 7');
+    const after = w.findAllComponents(Heatmap)[0].props('values') as Float32Array;
+    expect(after).not.toBe(before);
+    // seedEffective(lr, i, t) = lr·10^(−1 − (i mod 7)/3)·(1 + t/100)
+    expect(after[0]).toBeCloseTo(Math.fround(0.01 * 0.1 * 1.4), 9);
+  });
+
+  test('export goes through the host', async () => {
+    const id = h.seedRun({ steps: 10 });
+    const w = await mountRun(id);
+    await w.find('[data-test=export-csv]').trigger('click');
+    await w.find('[data-test=export-json]').trigger('click');
+    expect(app.exported).toEqual([
+      { id, format: 'csv' },
+      { id, format: 'json' },
+    ]);
+  });
+
+  test('a run that diverged says where', async () => {
+    const id = h.seedRun({ steps: 30, end: 'diverged' });
+    const w = await mountRun(id);
+    expect(w.find('[data-test=status]').text()).toBe('diverged');
+    expect(w.find('[data-test=progress]').text()).toContain('the loss became NaN');
+  });
+
+  test('an unknown run: one line', async () => {
+    await app.router.push('/runs/999');
+    const w = mount(LiveRunView, { props: { id: 999 }, global: { plugins: [app.router], provide: { [API_KEY as symbol]: app.api } } });
+    await until(() => expect(w.find('[data-test=load-error]').exists()).toBe(true));
+    expect(w.find('[data-test=load-error]').text()).toMatch(/run 999 not found/);
+  });
+});
+
+describe('LiveRunView, a live run', () => {
+  test('points read from the store are not drawn twice; live ones append; controls reach the runner', async () => {
+    const id = h.seedRun({ steps: 50, snapshotEvery: 25, end: 'running' }); // stored as running
+    const w = await mountRun(id);
+    await until(() => expect(chart(w, 0).pointCount('train_loss')).toBe(50));
+    expect(w.find('[data-test=pause]').exists()).toBe(true);
+
+    // overlapping (steps 48, 49 already stored) and new points
+    h.runner.emit({ type: 'metrics', runId: id, points: [48, 49, 50, 51].map((step) => ({ key: 'train_loss', step, epoch: step / 8, wallTime: step * 0.01, value: 0.1 })) });
+    h.runner.emit({ type: 'progress', runId: id, step: 52, totalSteps: 200, epoch: 6, epochs: 25, samplesPerSecond: 12_345, etaSeconds: 74 });
+    h.runner.emit({ type: 'metrics', runId: id + 1, points: [{ key: 'train_loss', step: 99, epoch: 0, wallTime: 0, value: 1 }] });
+    await until(() => expect(chart(w, 0).pointCount('train_loss')).toBe(52));
+    await until(() => expect(w.find('[data-test=progress-text]').text()).toBe('step 52 / 200 · epoch 6 / 25 · 12,345 samples/s · 1:14 left'));
+
+    // a new snapshot: following live, the slider moves to it
+    const n = 8 * 4;
+    h.runner.emit({ type: 'snapshot', runId: id, step: 60, layer: 'layers.0.weight', kind: 'effective_lr', shape: [8, 4], originalShape: [8, 4], data: new Float32Array(n).fill(0.5) });
+    await until(() => expect(w.find('[data-test=snapshot-step]').text()).toBe('step 60 · 4 / 4'));
+    const first = w.findAllComponents(Heatmap)[0];
+    expect((first.props('values') as Float32Array)[0]).toBe(0.5);
+
+    await w.find('[data-test=pause]').trigger('click');
+    // enabled once the pause call has returned
+    await until(() => expect(w.find('[data-test=resume]').attributes('disabled')).toBeUndefined());
+    await w.find('[data-test=resume]').trigger('click');
+    await until(() => expect(w.find('[data-test=pause]').attributes()).not.toHaveProperty('disabled'));
+    await w.find('[data-test=stop]').trigger('click');
+    await until(() => expect(w.find('[data-test=status]').text()).toBe('stopped'));
+    expect(h.runner.calls.map((c) => c.method)).toEqual(['pause', 'resume', 'stop']);
+    expect(w.find('[data-test=stop]').exists()).toBe(false);
+  });
+});

@@ -1,0 +1,121 @@
+// Browser mode for the end-to-end tests: builds the renderer (the same vite settings as
+// electron.vite.config.ts's renderer) into a folder, and starts the real `precond serve` in a
+// child process on a random port with its own database, reading the URL it prints.
+//   node --import tsx test/helpers/dashboard.ts [DB]   builds, serves and prints the URL
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vue from '@vitejs/plugin-vue';
+import { build } from 'vite';
+import { BIN } from './cli.ts';
+
+const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** vite build of src-renderer/index.html into `outDir` (relative asset URLs, as the app's build). */
+export async function buildRenderer(outDir: string): Promise<void> {
+  await build({
+    configFile: false,
+    root: join(repo, 'src-renderer'),
+    base: './',
+    plugins: [vue()],
+    logLevel: 'warn',
+    build: {
+      outDir,
+      emptyOutDir: true,
+      reportCompressedSize: false,
+      chunkSizeWarningLimit: 4096,
+      rolldownOptions: { input: { index: join(repo, 'src-renderer/index.html') } },
+    },
+  });
+}
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    t = Math.max(t, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+let built: Promise<string> | null = null;
+
+/**
+ * A renderer build for this test process: a fresh build into a temp folder (a clean clone has no
+ * out/renderer, and a stale one would test old code), done once per process.
+ */
+export function rendererForTests(): Promise<string> {
+  built ??= (async () => {
+    const out = mkdtempSync(join(tmpdir(), 'precond-renderer-'));
+    await buildRenderer(out);
+    return out;
+  })();
+  return built;
+}
+
+/** True when out/renderer exists and is newer than every renderer source (for scripts). */
+export function outRendererFresh(): boolean {
+  const out = join(repo, 'out/renderer/index.html');
+  return existsSync(out) && statSync(out).mtimeMs >= newestMtime(join(repo, 'src-renderer'));
+}
+
+export interface BrowserMode {
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  child: ChildProcess;
+  /** What the server wrote on stderr so far. */
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `precond serve --port 0 --db DB --renderer DIR` and resolves once it prints its URL. */
+export function startBrowserMode(o: { db: string; renderer: string; env?: NodeJS.ProcessEnv; args?: string[] }): Promise<BrowserMode> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', o.db, '--renderer', o.renderer, ...(o.args ?? [])], {
+    env: { ...process.env, ...o.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`precond serve printed no URL in 30 s; stderr:\n${err}`)), 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`precond serve exited with ${code}; stderr:\n${err}`));
+    });
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^(http:\/\/[^\s/]+:(\d+))\/([^/\s]+)\/$/m.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      ok({
+        url: m[0],
+        origin: m[1],
+        port: Number(m[2]),
+        token: m[3],
+        child,
+        stderr: () => err,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+          }),
+      });
+    });
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const renderer = await rendererForTests();
+  const db = process.argv[2] ?? join(mkdtempSync(join(tmpdir(), 'precond-db-')), 'precond.sqlite');
+  const s = await startBrowserMode({ db, renderer });
+  process.stdout.write(`${s.url}\n(db ${db}; Ctrl-C to stop)\n`);
+  process.on('SIGINT', () => void s.stop().then(() => process.exit(0)));
+}

@@ -2,6 +2,7 @@
 // crash recovery done when a store opens.
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { datasetNameOf, defaultRunName } from '../core/train/naming.ts';
 import { StoreError } from './errors.ts';
 import { currentOwner, ownerLiveness } from './owner.ts';
 import { ensureMetricKey } from './writer.ts';
@@ -64,11 +65,8 @@ export function checkConfig(config: unknown, file: string): RunConfig {
   return config as RunConfig;
 }
 
-/** "digits" for "digits", "/data/digits.csv" or "C:\data\digits.csv". */
-export function datasetNameOf(source: string): string {
-  const base = source.split(/[\\/]/).pop() || source;
-  return base.replace(/\.[^.]+$/, '') || base;
-}
+// The default name and the dataset's short name are core's (the CLI and the New run form use the same).
+export { datasetNameOf };
 
 function checkName(name: string, file: string): string {
   const trimmed = typeof name === 'string' ? name.trim() : '';
@@ -85,15 +83,9 @@ export function checkTag(tag: string, file: string): string {
   return trimmed;
 }
 
-function defaultName(config: RunConfig): string {
-  const lr = config.optimizer.hyperparams.lr;
-  const opt = typeof lr === 'number' ? `${config.optimizer.name}(lr=${lr})` : config.optimizer.name;
-  return `${opt} · ${config.model.kind} · ${datasetNameOf(config.data.source)}`;
-}
-
 export function createRun(db: Database.Database, file: string, input: NewRun): number {
   const config = checkConfig(input.config, file);
-  const name = input.name === undefined ? defaultName(config) : checkName(input.name, file);
+  const name = input.name === undefined ? defaultRunName(config) : checkName(input.name, file);
   const tags = [...new Set((input.tags ?? []).map((t) => checkTag(t, file)))];
   const owner = currentOwner();
   return db.transaction(() => {

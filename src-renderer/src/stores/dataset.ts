@@ -4,7 +4,7 @@ import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
 import type { Api } from '../api/index.ts';
 import { ApiCallError, errorText } from '../api/client.ts';
-import type { CsvPreview, DataError, DatasetSummary } from '../api/protocol.ts';
+import { RUN_DEFAULTS, type CsvPreview, type DataError, type DatasetSummary } from '../api/protocol.ts';
 
 export interface LoadOptions {
   /** '' = the default (last column). */
@@ -15,7 +15,8 @@ export interface LoadOptions {
   valSplit: number;
 }
 
-export const DEFAULT_LOAD_OPTIONS: LoadOptions = { target: '', task: '', missing: 'drop', valSplit: 0.2 };
+/** The run config's data defaults (the core's): the last column, the task inferred. */
+export const DEFAULT_LOAD_OPTIONS: LoadOptions = { target: '', task: '', missing: RUN_DEFAULTS.data.missing, valSplit: RUN_DEFAULTS.data.valSplit };
 
 export const useDatasetStore = defineStore('dataset', () => {
   const source = ref<string | null>(null);

@@ -42,7 +42,7 @@ describe('NewRunView', () => {
     expect(value(w, 'betas', 0)).toBe('0.9');
     expect(value(w, 'betas', 1)).toBe('0.999');
     expect(value(w, 'eps')).toBe('1e-8');
-    expect(w.find('[data-test=optimizer-summary]').text()).toMatch(/decaying average of squared gradients plus momentum/);
+    expect(w.find('[data-test=optimizer-summary]').text()).toMatch(/^Keeps decaying averages of each parameter's gradients \(momentum\) and of its squared gradients/);
     expect(w.text()).toContain('120 training rows · 4 steps per epoch, 80 in all');
   });
 

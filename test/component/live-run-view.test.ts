@@ -177,7 +177,7 @@ describe('LiveRunView, live and stored agree', () => {
     const w = await mountRun(id);
     h.runner.emit({ type: 'progress', runId: id, step: 12, totalSteps: 80, epoch: 1.5, epochs: 10, samplesPerSecond: 100, etaSeconds: 5 });
     h.runner.emit({ type: 'metrics', runId: id, points: [10, 11].map((step) => ({ key: 'lr', step, epoch: 1, wallTime: 0, value: 0.005 })) });
-    await until(() => expect((w.findComponent(SchedulePreview).props('logged') as { step: number[] }).step).toHaveLength(12));
+    await until(() => expect((w.findComponent(SchedulePreview).props('logged') as { step: ArrayLike<number> }).step).toHaveLength(12));
     expect(new Set(previewRequests().map((p) => p.steps))).toEqual(new Set([80]));
   });
 

@@ -81,5 +81,25 @@ export const useDatasetStore = defineStore('dataset', () => {
     }
   }
 
-  return { source, preview, options, summary, error, busy, open, load };
+  /** The name of a file being copied in (a dropped or chosen one), and why that failed. */
+  const importing = ref<string | null>(null);
+  const importError = ref<string | null>(null);
+  /** A file is being dragged over the app (it opens in Datasets wherever it is dropped). */
+  const draggingFile = ref(false);
+
+  /** A file from the page (dropped anywhere, or chosen in the file input): copied in by the host, then opened. */
+  async function importFile(api: Api, file: File): Promise<void> {
+    importError.value = null;
+    importing.value = file.name;
+    try {
+      const path = await api.host.importFile(file);
+      await open(api, path);
+    } catch (err) {
+      importError.value = errorText(err);
+    } finally {
+      importing.value = null;
+    }
+  }
+
+  return { source, preview, options, summary, error, busy, open, load, importing, importError, draggingFile, importFile };
 });

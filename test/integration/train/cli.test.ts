@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ResolvedRunConfig } from '../../../src-main/core/train/index.ts';
 import { openStore } from '../../../src-main/store/index.ts';
 import { precondChild } from '../../helpers/cli.ts';
 import { useTempDir } from '../../unit/store/helpers.ts';
@@ -127,10 +128,10 @@ describe('precond train', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--target-scaling <method>' argument 'log' is invalid\. Allowed choices are standardize, none/);
     const store = openStore(db);
-    const stored = store.getRun(a.runId).config as { data: { targetScaling: string }; preprocessing: { target: { scaling: unknown } } };
-    expect(stored.data.targetScaling).toBe('standardize');
-    expect(stored.preprocessing.target.scaling).toEqual(a.dataset.targetScaling);
-    expect((store.getRun(b.runId).config as typeof stored).data.targetScaling).toBe('none');
+    const stored = (id: number) => store.getRun(id).config as unknown as ResolvedRunConfig;
+    expect(stored(a.runId).data.targetScaling).toBe('standardize');
+    expect(stored(a.runId).preprocessing!.target.scaling).toEqual(a.dataset.targetScaling);
+    expect(stored(b.runId).data.targetScaling).toBe('none');
     store.close();
   });
 

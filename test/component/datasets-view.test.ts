@@ -49,10 +49,10 @@ describe('DatasetsView', () => {
     await useDatasetStore().open(app.api, 'diabetes');
     await until(() => expect(w.find('[data-test=report]').exists()).toBe(true));
     const { mean, std } = useDatasetStore().summary!.targetScaling!;
-    expect(w.find('[data-test=target-scaling]').text()).toBe(
-      `standardized: (y − ${formatNumber(mean)}) / ${formatNumber(std)}, from the training rows; the loss is on that, RMSE in y's units`,
-    );
-    expect(w.find('[data-test=target-scaling]').text()).toMatch(/^standardized: \(y − 151\.\d+\) \/ 76\.\d+,/);
+    const line = w.find('[data-test=target-scaling]');
+    expect(line.text()).toBe(`standardized: (y − ${formatNumber(mean)}) / ${formatNumber(std)} (training rows)`);
+    expect(line.text()).toMatch(/^standardized: \(y − 151\.\d+\) \/ 76\.\d+ /);
+    expect(line.attributes('title')).toBe("the training loss is on the scaled target; RMSE is in progression's units");
   });
 
   test('choosing another target and task reloads the report with them', async () => {

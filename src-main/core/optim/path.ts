@@ -2,7 +2,7 @@
 // playground draws it: the optimizer config resolved by the registry, then runPath (analytic
 // gradients, float64), with the loss and the effective step size of x and y at every iterate.
 // Both doors call this function, so the CLI and the playground show the same numbers.
-import { SURFACES, type SurfaceName } from '../surfaces/index.ts';
+import { SURFACES, type Domain, type SurfaceName } from '../surfaces/index.ts';
 import { resolveOptimizerConfig, type ResolvedOptimizerConfig } from './config.ts';
 import { runPath } from './replay.ts';
 
@@ -14,10 +14,10 @@ export interface SurfacePathRequest {
   start?: readonly [number, number];
   steps: number;
   /**
-   * Also stop once the loss exceeds this many times the start loss (the training loop's rule,
-   * core/train's divergenceFactor). Default: stop only at a non-finite coordinate.
+   * Also stop, as diverged, once an iterate leaves this box (the playground passes its window
+   * grown tenfold, surfaces' divergenceBox). Default: stop only at a non-finite coordinate.
    */
-  divergenceFactor?: number;
+  escapeBox?: Domain;
 }
 
 export interface SurfacePath {
@@ -46,14 +46,16 @@ export function surfacePath(req: SurfacePathRequest): SurfacePath {
   const loss: number[] = [];
   const effectiveLr: [number, number][] = [];
   let divergedAt: number | null = null;
-  const limit = req.divergenceFactor === undefined ? Infinity : req.divergenceFactor * Math.abs(startLoss);
+  const box = req.escapeBox;
   for (const p of runPath(req.surface, optimizer, start, req.steps, { stopOnDivergence: true })) {
     const f = surface.f(p.params[0], p.params[1]);
     points.push(p.params);
     loss.push(f);
     effectiveLr.push(p.effectiveLr);
-    const escaped = req.divergenceFactor !== undefined && !(Math.abs(f) <= limit); // NaN or ±∞ loss too
-    if (!(Number.isFinite(p.params[0]) && Number.isFinite(p.params[1])) || escaped) {
+    const [x, y] = p.params;
+    // Written as "not inside" so that NaN counts as outside.
+    const escaped = box !== undefined && !(x >= box.x[0] && x <= box.x[1] && y >= box.y[0] && y <= box.y[1]);
+    if (!(Number.isFinite(x) && Number.isFinite(y)) || escaped) {
       divergedAt = points.length;
       break;
     }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { surfacePath } from '../../../src-main/core/optim/path.ts';
 import { runPath } from '../../../src-main/core/optim/replay.ts';
 import { ConfigError } from '../../../src-main/core/optim/errors.ts';
-import { SURFACES } from '../../../src-main/core/surfaces/index.ts';
+import { divergenceBox, SURFACES } from '../../../src-main/core/surfaces/index.ts';
 
 describe('surfacePath', () => {
   it('returns the iterates of runPath with their loss and effective step sizes', () => {
@@ -28,13 +28,14 @@ describe('surfacePath', () => {
     expect(p.points.slice(0, -1).every(([x, y]) => Number.isFinite(x) && Number.isFinite(y))).toBe(true);
   });
 
-  it('with divergenceFactor, stops once the loss exceeds that many times the start loss', () => {
-    const p = surfacePath({ surface: 'valley', optimizer: { name: 'sgd', hyperparams: { lr: 0.03 } }, start: [0, 1], steps: 1000, divergenceFactor: 1e4 });
-    // y_k = (1 − 3)^k = (−2)^k, f = 50·4^k: the first k with 50·4^k > 50·1e4 is k = 7 (4^7 = 16384).
-    expect(p.divergedAt).toBe(7);
-    expect(p.points).toHaveLength(7);
-    expect(p.points.at(-1)).toEqual([0, -128]);
-    const calm = surfacePath({ surface: 'valley', optimizer: { name: 'sgd', hyperparams: { lr: 0.01 } }, start: [0, 1], steps: 50, divergenceFactor: 1e4 });
+  it('with escapeBox, stops once an iterate leaves the box', () => {
+    const escapeBox = divergenceBox(SURFACES.valley);
+    expect(escapeBox).toEqual({ x: [-25, 25], y: [-12.5, 12.5] });
+    const p = surfacePath({ surface: 'valley', optimizer: { name: 'sgd', hyperparams: { lr: 0.03 } }, start: [0, 1], steps: 1000, escapeBox });
+    // y_k = (1 − 100·0.03)^k = (−2)^k: the first |y_k| > 12.5 is y_4 = 16.
+    expect(p.divergedAt).toBe(4);
+    expect(p.points).toEqual([[0, -2], [0, 4], [0, -8], [0, 16]]);
+    const calm = surfacePath({ surface: 'valley', optimizer: { name: 'sgd', hyperparams: { lr: 0.01 } }, start: [0, 1], steps: 50, escapeBox });
     expect(calm.divergedAt).toBeNull();
     expect(calm.points).toHaveLength(50);
   });

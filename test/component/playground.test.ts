@@ -8,6 +8,8 @@ import { boxScales, buildContourScene, legendLayout, pixelToData, plotArea, type
 import { LIGHT_THEME } from '../../src-renderer/src/charts/theme.ts';
 import { PLAYGROUND_PRESETS, outcomeText, computeRow } from '../../src-renderer/src/logic/playground.ts';
 import { SURFACES } from '../../src-main/core/surfaces/index.ts';
+import { API_KEY, type Api } from '../../src-renderer/src/api/index.ts';
+import type { Host } from '../../src-renderer/src/api/host.ts';
 
 vi.mock('../../src-renderer/src/charts/chartjs.ts', () => ({
   createChart: (canvas: HTMLCanvasElement, config: never) => new FakeChart(canvas, config),
@@ -77,6 +79,26 @@ describe('contour scene', () => {
   });
 });
 
+describe('export data', () => {
+  test('the contour plot exports every iterate of every path, not only the steps shown; the effective-lr chart both coordinates', () => {
+    const paths: OptimizerPath[] = [{ id: 'p0', label: 'Adam', lr: 0.1, points: [[2, 1], [1.5, 0.5], [1, 0.1]] }];
+    const w = mount(ContourPlot, { props: { f: (x: number, y: number) => x * x + y * y, box, paths, visibleSteps: 1 } });
+    const data = (w.vm as unknown as { exportData: () => { id: string; label: string; step: number[]; value: number[] }[] }).exportData();
+    expect(data).toEqual([
+      { id: 'p0.x', label: 'Adam lr=0.1 x', step: [0, 1, 2], value: [2, 1.5, 1] },
+      { id: 'p0.y', label: 'Adam lr=0.1 y', step: [0, 1, 2], value: [1, 0.5, 0.1] },
+    ]);
+    w.unmount();
+    const c = mount(EffectiveLrChart, { props: { effectiveLr: [[0.1, 0.001], [0.2, 0.002]], visibleSteps: 1, color: '#000', label: 'Adam lr=0.1 effective lr' } });
+    const eff = (c.vm as unknown as { exportData: () => { id: string; label: string; step: number[]; value: number[] }[] }).exportData();
+    expect(eff).toEqual([
+      { id: 'effective_lr.x', label: 'Adam lr=0.1 effective lr x', step: [1, 2], value: [0.1, 0.2] },
+      { id: 'effective_lr.y', label: 'Adam lr=0.1 effective lr y', step: [1, 2], value: [0.001, 0.002] },
+    ]);
+    c.unmount();
+  });
+});
+
 describe('EffectiveLrChart', () => {
   test('draws x and y up to the visible step, fixed axes, log y only when the sizes span more than a decade', async () => {
     FakeChart.instances = [];
@@ -102,11 +124,26 @@ describe('EffectiveLrChart', () => {
 });
 
 describe('PlaygroundView', () => {
-  async function mountView(query = '') {
+  /** The playground needs no backend; only its export menus save through the host. */
+  function recordingApi(saved: { blob: Blob; filename: string }[]): Api {
+    const host: Host = {
+      kind: 'browser',
+      importFile: async () => '',
+      exportRun: async () => null,
+      saveBlob: async (blob, filename) => {
+        saved.push({ blob, filename });
+        return 'download';
+      },
+      onMenu: () => () => {},
+    };
+    return { client: null as unknown as Api['client'], host };
+  }
+
+  async function mountView(query = '', saved: { blob: Blob; filename: string }[] = []) {
     const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/playground', component: PlaygroundView }] });
     await router.push(`/playground${query}`);
     await router.isReady();
-    const w = mount({ template: '<RouterView />' }, { global: { plugins: [router] } });
+    const w = mount({ template: '<RouterView />' }, { global: { plugins: [router], provide: { [API_KEY as symbol]: recordingApi(saved) } } });
     await flushPromises();
     return { w, router };
   }
@@ -130,6 +167,21 @@ describe('PlaygroundView', () => {
     expect(legend[0]).toMatch(/\(diverged at step \d+\)$/);
     expect(w.findAll('.pl-contour-diverged')).toHaveLength(1);
     expect(w.findAll('[data-test="effective-lr"] canvas')).toHaveLength(3);
+    w.unmount();
+  });
+
+  test('the plot export menu saves every iterate of the three paths as CSV', async () => {
+    const saved: { blob: Blob; filename: string }[] = [];
+    const { w } = await mountView('?preset=valley-adaptive', saved);
+    const menu = w.findAll('[data-test="export-menu"]')[0];
+    await menu.find('[data-test="export-toggle"]').trigger('click');
+    expect(menu.findAll('[role="menuitem"]').map((b) => b.attributes('data-test'))).toEqual(['export-png', 'export-svg', 'export-csv', 'export-json']);
+    await menu.find('[data-test="export-csv"]').trigger('click');
+    await flushPromises();
+    expect(saved.map((s) => s.filename)).toEqual(['playground-valley-valley-adaptive.csv']);
+    const rows = (await saved[0].blob.text()).trim().split('\n');
+    expect(rows).toHaveLength(1 + 3 * 2 * 101);
+    expect(rows[1]).toBe('path-0.x,SGD lr=0.0198 x,0,2');
     w.unmount();
   });
 

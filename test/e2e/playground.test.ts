@@ -1,15 +1,15 @@
 // The playground end to end in a real Chromium, against browser mode (`precond serve` in a child
 // process, the renderer built for this run): open the presets and see three drawn paths with
 // their learning rates in the legend (one marked diverged), animate, change the surface, click
-// the plot to move the start; light and dark screenshots with PRECOND_SCREENSHOTS set.
-import { mkdtempSync, rmSync } from 'node:fs';
+// the plot to move the start, export the plot; light and dark screenshots with PRECOND_SCREENSHOTS set.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { findPreset } from '../../src-main/core/surfaces/playground.ts';
+import { findPreset, playgroundPath } from '../../src-main/core/surfaces/playground.ts';
 import { SURFACES } from '../../src-main/core/surfaces/index.ts';
-import { browserUnavailableReason, launchBrowser, newPage, screenshot } from '../helpers/browser.ts';
+import { browserUnavailableReason, launchBrowser, newPage, pngSize, screenshot } from '../helpers/browser.ts';
 import { rendererForTests, startBrowserMode, type BrowserMode } from '../helpers/dashboard.ts';
 
 const unavailable = browserUnavailableReason();
@@ -25,6 +25,22 @@ interface El {
   querySelector(sel: string): El | null;
 }
 declare const document: { querySelectorAll(sel: string): ArrayLike<El>; querySelector(sel: string): El | null };
+interface Ctx2d {
+  drawImage(img: unknown, x: number, y: number): void;
+  getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+}
+declare function createImageBitmap(blob: unknown): Promise<{ width: number; height: number }>;
+declare function atob(b64: string): string;
+declare class Blob {
+  constructor(parts: unknown[], o: { type: string });
+}
+declare class OffscreenCanvas {
+  constructor(w: number, h: number);
+  getContext(kind: '2d'): Ctx2d | null;
+}
+declare class DOMParser {
+  parseFromString(text: string, type: string): { querySelector(sel: string): El | null; querySelectorAll(sel: string): ArrayLike<El> };
+}
 
 let server: BrowserMode;
 let browser: Browser;
@@ -77,6 +93,21 @@ function clientPoint(page: Page, box: { x: readonly [number, number]; y: readonl
     },
     { box, x, y },
   );
+}
+
+/** The file a click downloads (browser mode saves exports as downloads). */
+async function downloaded(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = (await Promise.all([page.waitForEvent('download'), click()])) as [Download, void];
+  return { name: download.suggestedFilename(), bytes: readFileSync((await download.path())!) };
+}
+
+/** Opens the export menu inside `scope` and clicks one format. */
+function exportAs(page: Page, scope: string, format: 'png' | 'svg' | 'csv' | 'json', light = false): Promise<{ name: string; bytes: Buffer }> {
+  return downloaded(page, async () => {
+    await page.click(`${scope} [data-test=export-toggle]`);
+    if (light) await page.check(`${scope} [data-test=export-light]`);
+    await page.click(`${scope} [data-test=export-${format}]`);
+  });
 }
 
 describe.skipIf(!!unavailable)('the playground in Chromium (browser mode)', () => {
@@ -183,6 +214,72 @@ describe.skipIf(!!unavailable)('the playground in Chromium (browser mode)', () =
     }
     const ring = page.locator('[data-test=playground-plot] .pl-contour-start');
     expect(Math.abs(Number(await ring.getAttribute('cx')) - target.svgX)).toBeLessThan(1.5);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  test('the plot exports as a 2× PNG, an SVG with the three paths, and CSV of every iterate', async () => {
+    const { page, errors } = await newPage(browser, { width: 1440, height: 1100, colorScheme: 'dark' });
+    await page.goto(`${server.url}#/playground?preset=valley-adaptive`);
+    await page.waitForSelector('[data-test=playground-plot] .pl-contour-path > path');
+    const card = 'section.card:has([data-test=playground-plot])';
+    const png = await exportAs(page, card, 'png', true);
+    expect(png.name).toBe('playground-valley-valley-adaptive.png');
+    const [w, h] = await page.evaluate(() => (document.querySelector('[data-test=playground-plot] svg')!.getAttribute('viewBox') ?? '').split(' ').slice(2).map(Number));
+    expect(pngSize(png.bytes)).toEqual({ width: 2 * w, height: 2 * h });
+    // Decoded in the page: on the light background, with dark text (title, axes, legend) and the three path colours drawn.
+    const pixels = await page.evaluate(async (b64) => {
+      // (not fetch() of a data: URL: the page's CSP allows connections to its own origin only)
+      const img = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+      const c = new OffscreenCanvas(img.width, img.height);
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const d = ctx.getImageData(0, 0, img.width, img.height).data;
+      let white = 0;
+      let dark = 0;
+      const colours = new Set<number>();
+      for (let i = 0; i < d.length; i += 4) {
+        const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
+        if (r > 250 && g > 250 && b > 250) white++;
+        else if (r < 80 && g < 80 && b < 80) dark++;
+        else colours.add(((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4));
+      }
+      return { white: white / (d.length / 4), dark, colours: colours.size };
+    }, png.bytes.toString('base64'));
+    expect(pixels.white).toBeGreaterThan(0.5);
+    expect(pixels.dark).toBeGreaterThan(2000);
+    expect(pixels.colours).toBeGreaterThan(20);
+
+    const svg = (await exportAs(page, card, 'svg')).bytes.toString('utf8');
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return {
+        error: doc.querySelector('parsererror')?.textContent ?? null,
+        paths: Array.from(doc.querySelectorAll('.pl-contour-path > path'), (p) => (p.getAttribute('d') ?? '').split('L').length - 1),
+        legend: Array.from(doc.querySelectorAll('.legend text'), (t) => t.textContent),
+      };
+    }, svg);
+    expect(parsed).toEqual({ error: null, paths: [100, 100, 100], legend: ['SGD  lr=0.0198', 'Adam  lr=0.1', 'RMSprop  lr=0.02'] });
+
+    const csv = (await exportAs(page, card, 'csv')).bytes.toString('utf8').trim().split('\n');
+    expect(csv[0]).toBe('series,label,step,value');
+    expect(csv).toHaveLength(1 + 3 * 2 * 101); // 3 paths × (x, y) × (start + 100 steps)
+    const adamPath = playgroundPath('valley', findPreset('valley-adaptive')!.runs[1], [2, 1], 100);
+    const adamX = csv.filter((l) => l.startsWith('path-1.x,')).map((l) => Number(l.split(',').at(-1)));
+    // The same core code as here, but not bit for bit: Chromium's V8 rounds some powers (Adam's
+    // bias correction β^t) differently in the last bit from Node 20's (0.999 ** 16 differs by one
+    // ulp), so the two paths drift apart by a few 1e-16.
+    const close = (got: number, want: number) => Math.abs(got - want) <= 1e-12 * Math.max(1, Math.abs(want));
+    const want = [2, ...adamPath.points.map((p) => p[0])];
+    expect(adamX).toHaveLength(want.length);
+    adamX.forEach((v, i) => expect(close(v, want[i]), `x at step ${i}: ${v} vs ${want[i]}`).toBe(true));
+
+    const eff = await exportAs(page, '[data-test=effective-lr-1]', 'csv');
+    const effRows = eff.bytes.toString('utf8').trim().split('\n');
+    expect(effRows).toHaveLength(1 + 2 * 100);
+    const effY = effRows.filter((l) => l.startsWith('effective_lr.y,')).map((l) => Number(l.split(',').at(-1)));
+    expect(effY).toHaveLength(100);
+    effY.forEach((v, i) => expect(close(v, adamPath.effectiveLr[i][1]), `effective lr y at step ${i + 1}`).toBe(true));
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -79,6 +79,37 @@ describe('contour scene', () => {
   });
 });
 
+describe('animation', () => {
+  test('plays at the chosen speed, at most 60 redraws a second: 240 steps/s advance 4 steps per tick; a new speed applies at once', async () => {
+    vi.useFakeTimers();
+    try {
+      const points = Array.from({ length: 1001 }, (_, k) => [k / 1000, 0] as [number, number]);
+      const w = mount(ContourPlot, { props: { f: (x: number, y: number) => x * x + y * y, box, paths: [{ id: 'a', label: 'SGD', lr: 0.1, points }], visibleSteps: 0, stepsPerSecond: 240 } });
+      await w.setProps({ 'onUpdate:visibleSteps': (v: number | undefined) => w.setProps({ visibleSteps: v }) });
+      const shown = () => (w.emitted('update:visibleSteps') ?? []).at(-1)?.[0];
+      (w.vm as unknown as { play: () => void }).play();
+      await vi.advanceTimersByTimeAsync(1000 / 60 + 1);
+      expect(shown()).toBe(4);
+      await vi.advanceTimersByTimeAsync(1000);
+      // Timers count whole milliseconds: a 16.7 ms period runs every 16 ms, 62–63 ticks a second.
+      const emitted = (w.emitted('update:visibleSteps') as [number][]).map((e) => e[0]);
+      expect(emitted.every((v, k) => v === 4 * (k + 1))).toBe(true);
+      expect(shown()! - 4).toBeGreaterThanOrEqual(240);
+      expect(shown()! - 4).toBeLessThanOrEqual(4 * 63);
+      await w.setProps({ stepsPerSecond: 10 });
+      const before = shown()!;
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(shown()).toBe(before + 10);
+      (w.vm as unknown as { pause: () => void }).pause();
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(shown()).toBe(before + 10);
+      w.unmount();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('export data', () => {
   test('the contour plot exports every iterate of every path, not only the steps shown; the effective-lr chart both coordinates', () => {
     const paths: OptimizerPath[] = [{ id: 'p0', label: 'Adam', lr: 0.1, points: [[2, 1], [1.5, 0.5], [1, 0.1]] }];

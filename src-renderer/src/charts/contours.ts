@@ -19,6 +19,8 @@ export interface OptimizerPath {
   label: string;
   lr: number;
   color?: string;
+  /** Without a colour: the theme's series colour of this index (default: the path's position), so a light-background export re-colours it too. */
+  colorIndex?: number;
   /** Iterates in order, points[0] being the start. */
   points: readonly (readonly [number, number])[];
   /**
@@ -206,7 +208,7 @@ export function buildContourScene(input: SceneInput, theme: SceneTheme): Contour
   const { px, py } = boxScales(input.box, area);
   const maxMarkers = input.maxMarkers ?? 300;
   const paths = input.paths.map((p, k): ScenePath => {
-    const color = p.color ?? theme.series[k % theme.series.length];
+    const color = p.color ?? theme.series[(p.colorIndex ?? k) % theme.series.length];
     const pts: [number, number][] = [];
     let diverged = false;
     const last = Math.min(p.points.length - 1, Math.max(0, input.visibleSteps));

@@ -48,6 +48,7 @@ export const SURFACES: { readonly [N in SurfaceName]: Surface } = {
     summary: 'A curved banana-shaped valley: easy to reach, slow to follow to the minimum at (1, 1).',
     f: (x, y) => (1 - x) ** 2 + 100 * (y - x * x) ** 2,
     grad: (x, y) => [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)],
+    // f_xx = 2 − 400(y − x²) + 800x², f_xy = −400x, f_yy = 200
     hessian: (x, y) => [2 - 400 * y + 1200 * x * x, -400 * x, 200],
     start: [-1.5, 2],
     domain: { x: [-2, 2], y: [-1, 3] },
@@ -94,6 +95,7 @@ export const SURFACES: { readonly [N in SurfaceName]: Surface } = {
       return [4 * x * a + 2 * b, 2 * a + 4 * y * b];
     },
     hessian: (x, y) => {
+      // a = x² + y − 11, b = x + y² − 7: f_xx = 4a + 8x² + 2, f_xy = 4x + 4y, f_yy = 2 + 4b + 8y²
       const a = x * x + y - 11;
       const b = x + y * y - 7;
       return [4 * a + 8 * x * x + 2, 4 * x + 4 * y, 2 + 4 * b + 8 * y * y];

@@ -4,6 +4,7 @@ import DatasetsView from './views/DatasetsView.vue';
 import NewRunView from './views/NewRunView.vue';
 import RunsView from './views/RunsView.vue';
 import LiveRunView from './views/LiveRunView.vue';
+import PlaygroundView from './views/PlaygroundView.vue';
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/datasets' },
@@ -12,6 +13,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/runs', name: 'runs', component: RunsView, meta: { title: 'Runs' } },
   { path: '/runs/:id(\\d+)', name: 'run', component: LiveRunView, props: (r) => ({ id: Number(r.params.id) }), meta: { title: 'Run' } },
   // Part 2 (issue 7): /compare, /sweeps, /playground.
+  { path: '/playground', name: 'playground', component: PlaygroundView, meta: { title: 'Playground' } },
   { path: '/:rest(.*)*', redirect: '/datasets' },
 ];
 

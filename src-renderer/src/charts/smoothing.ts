@@ -69,25 +69,38 @@ export class IncrementalEma {
 
   /** values[0..count] holds the series including the new point at index count-1 of the result. */
   push(values: ArrayLike<number>, out: Float64Array): number | 'rewrite' {
-    const i = this.count++;
-    const y = values[i];
+    const i = this.count;
+    return this.pushRange(values, i + 1, out) < i ? 'rewrite' : out[i];
+  }
+
+  /**
+   * Takes the points values[count..end) at once (the same arithmetic as push, point by point) and
+   * writes their smoothed values into out. Returns the first index whose smoothed value was
+   * written: the old count, or 0 when the series stopped being constant and out was rewritten.
+   */
+  pushRange(values: ArrayLike<number>, end: number, out: Float64Array): number {
     const w = this.weight;
-    let smoothedFinite = NaN;
-    if (Number.isFinite(y)) {
-      this.last = this.last * w + (1 - w) * y;
-      this.numAccum++;
-      smoothedFinite = this.last / (1 - Math.pow(w, this.numAccum));
+    let from = this.count;
+    for (let i = this.count; i < end; i++) {
+      const y = values[i];
+      let smoothedFinite = NaN;
+      if (Number.isFinite(y)) {
+        this.last = this.last * w + (1 - w) * y;
+        this.numAccum++;
+        smoothedFinite = this.last / (1 - Math.pow(w, this.numAccum));
+      }
+      if (i === 0) {
+        this.first = y;
+        this.constantSoFar = y === y;
+      } else if (this.constantSoFar && y !== this.first) {
+        this.constantSoFar = false;
+        fillEma(values, i + 1, w, out);
+        from = 0;
+        continue;
+      }
+      out[i] = this.constantSoFar ? y : Number.isFinite(y) ? smoothedFinite : y;
     }
-    if (i === 0) {
-      this.first = y;
-      this.constantSoFar = y === y;
-    } else if (this.constantSoFar && y !== this.first) {
-      this.constantSoFar = false;
-      fillEma(values, this.count, w, out);
-      return 'rewrite';
-    }
-    const smoothed = this.constantSoFar ? y : Number.isFinite(y) ? smoothedFinite : y;
-    out[i] = smoothed;
-    return smoothed;
+    this.count = Math.max(this.count, end);
+    return from;
   }
 }

@@ -81,4 +81,20 @@ describe('TensorBoard debiased EMA', () => {
       expect(bulk.displayPoints('step', 'smoothed', false, scratch)).toEqual(single.displayPoints('step', 'smoothed', false, { buffer: new Int32Array(0) }));
     }
   });
+
+  test('bit for bit TensorBoard’s formula with Math.pow at every point, long after the debiasing term reaches 1', () => {
+    const rand = prng(5);
+    const values = Array.from({ length: 50_000 }, (_, i) => Math.exp(-i / 9000) + rand() * 0.1);
+    for (const w of [0.3, 0.6, 0.99, 0.999]) {
+      let last = 0;
+      const reference = values.map((y, i) => {
+        last = last * w + (1 - w) * y;
+        return last / (1 - Math.pow(w, i + 1));
+      });
+      expect(Array.from(emaSmooth(values, w))).toEqual(reference);
+      const out = new Float64Array(values.length);
+      new IncrementalEma(w).pushRange(values, values.length, out);
+      expect(Array.from(out)).toEqual(reference);
+    }
+  });
 });

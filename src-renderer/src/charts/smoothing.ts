@@ -38,6 +38,7 @@ function fillEma(values: ArrayLike<number>, count: number, w: number, out: Float
   }
   let last = 0;
   let numAccum = 0;
+  let debiased = false;
   for (let i = 0; i < count; i++) {
     const y = values[i];
     if (!Number.isFinite(y)) {
@@ -46,7 +47,12 @@ function fillEma(values: ArrayLike<number>, count: number, w: number, out: Float
     }
     last = last * w + (1 - w) * y;
     numAccum++;
-    out[i] = last / (1 - Math.pow(w, numAccum));
+    if (debiased) out[i] = last;
+    else {
+      const denominator = 1 - Math.pow(w, numAccum);
+      out[i] = last / denominator;
+      debiased = denominator === 1;
+    }
   }
 }
 
@@ -62,6 +68,8 @@ export class IncrementalEma {
   private constantSoFar = true;
   private first = NaN;
   private count = 0;
+  /** Once 1 − wⁿ rounds to exactly 1 it stays 1: from then on smoothed = last, without Math.pow (same bits). */
+  private debiased = false;
 
   constructor(readonly weight: number) {
     this.weight = clampSmoothingWeight(weight);
@@ -87,7 +95,12 @@ export class IncrementalEma {
       if (Number.isFinite(y)) {
         this.last = this.last * w + (1 - w) * y;
         this.numAccum++;
-        smoothedFinite = this.last / (1 - Math.pow(w, this.numAccum));
+        if (this.debiased) smoothedFinite = this.last;
+        else {
+          const denominator = 1 - Math.pow(w, this.numAccum);
+          smoothedFinite = this.last / denominator;
+          this.debiased = denominator === 1;
+        }
       }
       if (i === 0) {
         this.first = y;

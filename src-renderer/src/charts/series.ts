@@ -126,13 +126,13 @@ export class SeriesData {
   /** Feeds the points [start, end) to the raw decimator, the EMA and the smoothed decimator. */
   private afterAppendRange(start: number, end: number): void {
     const values = this.value.data;
-    for (let i = start; i < end; i++) this.rawDecimator.push(values[i]);
+    this.rawDecimator.pushRange(values, end);
     this.smoothed.grow(end);
     this.smoothed.length = end;
     const smoothed = this.smoothed.data;
     const from = this.ema.pushRange(values, end, smoothed);
     if (from < start) this.smoothDecimator.reset();
-    for (let k = from < start ? 0 : start; k < end; k++) this.smoothDecimator.push(smoothed[k]);
+    this.smoothDecimator.pushRange(smoothed, end);
   }
 
   /** Recomputes the smoothed column for a new weight (O(n), once per change). */
@@ -143,7 +143,7 @@ export class SeriesData {
     this.smoothDecimator.reset();
     const n = this.value.length;
     this.ema.pushRange(this.value.data, n, this.smoothed.data);
-    for (let k = 0; k < n; k++) this.smoothDecimator.push(this.smoothed.data[k]);
+    this.smoothDecimator.pushRange(this.smoothed.data, n);
   }
 
   clear(): void {

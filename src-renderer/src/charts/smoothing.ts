@@ -88,31 +88,42 @@ export class IncrementalEma {
    */
   pushRange(values: ArrayLike<number>, end: number, out: Float64Array): number {
     const w = this.weight;
+    // The state in locals for the loop (a long range is the common case), written back after it.
+    let last = this.last;
+    let numAccum = this.numAccum;
+    let debiased = this.debiased;
+    let constantSoFar = this.constantSoFar;
+    let first = this.first;
     let from = this.count;
     for (let i = this.count; i < end; i++) {
       const y = values[i];
       let smoothedFinite = NaN;
       if (Number.isFinite(y)) {
-        this.last = this.last * w + (1 - w) * y;
-        this.numAccum++;
-        if (this.debiased) smoothedFinite = this.last;
+        last = last * w + (1 - w) * y;
+        numAccum++;
+        if (debiased) smoothedFinite = last;
         else {
-          const denominator = 1 - Math.pow(w, this.numAccum);
-          smoothedFinite = this.last / denominator;
-          this.debiased = denominator === 1;
+          const denominator = 1 - Math.pow(w, numAccum);
+          smoothedFinite = last / denominator;
+          debiased = denominator === 1;
         }
       }
       if (i === 0) {
-        this.first = y;
-        this.constantSoFar = y === y;
-      } else if (this.constantSoFar && y !== this.first) {
-        this.constantSoFar = false;
+        first = y;
+        constantSoFar = y === y;
+      } else if (constantSoFar && y !== first) {
+        constantSoFar = false;
         fillEma(values, i + 1, w, out);
         from = 0;
         continue;
       }
-      out[i] = this.constantSoFar ? y : Number.isFinite(y) ? smoothedFinite : y;
+      out[i] = constantSoFar ? y : Number.isFinite(y) ? smoothedFinite : y;
     }
+    this.last = last;
+    this.numAccum = numAccum;
+    this.debiased = debiased;
+    this.constantSoFar = constantSoFar;
+    this.first = first;
     this.count = Math.max(this.count, end);
     return from;
   }

@@ -5,7 +5,7 @@
 // PNG, an SVG and the CSV of a chart and check them against the stored points; the time to draw
 // 20 runs × 100k steps (printed, not asserted).
 import { request } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Download, Page } from 'playwright-core';
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { openStore, type RunStore } from '../../src-main/store/index.ts';
 import { decodeWire, encodeWire, type Method, type Params, type Result } from '../../src-main/api/protocol.ts';
-import { browserUnavailableReason, launchBrowser, newPage, pngSize, screenshot } from '../helpers/browser.ts';
+import { browserUnavailableReason, launchBrowser, newPage, pngSize, screenshot, screenshotDir } from '../helpers/browser.ts';
 import { rendererForTests, startBrowserMode, type BrowserMode } from '../helpers/dashboard.ts';
 import { seedConfig, seedLoss, seedRun } from '../helpers/seed.ts';
 
@@ -201,6 +201,7 @@ describe.skipIf(!!unavailable)('Runs table, Compare and export in Chromium (brow
     expect(png.name).toBe(`compare-train_loss-runs-${seeded.adam}-${seeded.sgd}.png`);
     expect(pngSize(png.bytes)).toEqual({ width: 2 * Math.round(css.width), height: 2 * Math.round(css.height) });
     expect(png.bytes.length).toBeGreaterThan(5000);
+    if (SHOTS) writeFileSync(join(screenshotDir(), 'export-compare-light.png'), png.bytes);
 
     const svg = (await exportFrom(page, '.compare', 'svg')).bytes.toString();
     expect(svg).toMatch(new RegExp(`^<svg [^>]*width="${Math.round(css.width)}" height="${Math.round(css.height)}"`));
@@ -228,6 +229,10 @@ describe.skipIf(!!unavailable)('Runs table, Compare and export in Chromium (brow
     const loss = await exportFrom(page, '.card:has([data-test=loss-chart])', 'png');
     const lossCss = await page.evaluate(() => document.querySelector('[data-test=loss-chart] canvas')!.getBoundingClientRect());
     expect(pngSize(loss.bytes)).toEqual({ width: 2 * Math.round(lossCss.width), height: 2 * Math.round(lossCss.height) });
+    // the card header is the chart's title on screen; the exported image carries it
+    const svg = (await exportFrom(page, '.card:has([data-test=loss-chart])', 'svg')).bytes.toString();
+    expect(svg).toContain('>Loss · compare adam</text>');
+    expect(svg).toContain('>step</text>');
     const heat = await exportFrom(page, '[data-test=layer-layers\\.0] .layer-title', 'png');
     expect(heat.name).toBe(`run-${seeded.adam}-layers.0-step-199.png`);
     const size = pngSize(heat.bytes);

@@ -22,7 +22,7 @@ export interface Harness {
   transport: Transport & { sent: { method: string; params?: unknown }[] };
   runner: RunnerDouble;
   logs: string[];
-  seedRun(o?: { name?: string; steps?: number; snapshotEvery?: number; end?: 'finished' | 'running' | 'diverged'; lr?: number }): number;
+  seedRun(o?: { name?: string; steps?: number; snapshotEvery?: number; end?: 'finished' | 'running' | 'diverged'; lr?: number; optimizer?: string; seed?: number; loss?: (t: number) => number }): number;
   fixture(name: string): string;
   close(): Promise<void>;
 }

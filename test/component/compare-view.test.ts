@@ -71,6 +71,19 @@ describe('CompareView', () => {
     expect(groups[0].stats.max[10]).toBeGreaterThan(groups[0].stats.min[10]);
   });
 
+  test('a run still training is said; Reload reads its newest points', async () => {
+    const live = h.seedRun({ steps: 20, end: 'running' });
+    const done = h.seedRun({ steps: 20 });
+    const w = await mountAt(`/compare?runs=${live},${done}`);
+    await until(() => expect(w.find('[data-test=training-note]').text()).toContain(`#${live}`));
+    const chart = () => w.findComponent(LiveLineChart).vm as unknown as { pointCount(id?: string): number };
+    await until(() => expect(chart().pointCount(`run-${live}`)).toBe(20));
+    h.store.log(live, { step: 20, epoch: 2.5, wallTime: 0.2 }, { train_loss: 0.5 });
+    h.store.writer.flush();
+    await w.find('[data-test=reload]').trigger('click');
+    await until(() => expect(chart().pointCount(`run-${live}`)).toBe(21));
+  });
+
   test('a bad URL and a deleted run are said, the rest still compared', async () => {
     let w = await mountAt('/compare?runs=4,abc');
     expect(w.find('[data-test=query-error]').text()).toContain('“abc” is not a run id');

@@ -25,6 +25,8 @@ export interface Harness {
   seedRun(o?: { name?: string; steps?: number; snapshotEvery?: number; end?: 'finished' | 'running' | 'diverged'; lr?: number; optimizer?: string; seed?: number; loss?: (t: number) => number }): number;
   fixture(name: string): string;
   close(): Promise<void>;
+  /** The harness's RunStore, as far as these tests write to it. */
+  store: { log(runId: number, at: { step: number; epoch: number; wallTime: number }, values: Record<string, number>): void; writer: { flush(): unknown } };
 }
 
 type HarnessModule = { startHarness(o: { runner?: boolean }): Promise<Harness> };

@@ -105,6 +105,17 @@ describe('datasets', () => {
     expect(s.excluded).toEqual([]);
   });
 
+  test('load options: a regression target is standardized on the training rows unless targetScaling is none', async () => {
+    const scaled = await call('datasets.load', { source: 'diabetes' });
+    expect(scaled.targetScaling).toMatchObject({ method: 'standardize' });
+    expect(scaled.targetScaling!.std).toBeGreaterThan(70);
+    expect((await call('datasets.load', { source: 'diabetes', targetScaling: 'none' })).targetScaling).toEqual({ method: 'none', mean: 0, std: 1 });
+    expect((await call('datasets.load', { source: 'iris' })).targetScaling).toBeNull();
+    const e = await fails('datasets.load', { source: 'diabetes', targetScaling: 'log' });
+    expect(e.code).toBe('bad-request');
+    expect(e.message).toMatch(/datasets\.load: params\.targetScaling: /);
+  });
+
   test('a malformed file: code data, with file, line and message', async () => {
     const e = await fails('datasets.load', { source: h.fixture('iris_bad.csv') });
     expect(e.code).toBe('data');
@@ -191,6 +202,22 @@ describe('stored runs', () => {
     expect(n.value).toEqual([1, NaN]);
   });
 
+  test('seriesColumns: the same points as series, as Float64Array columns, NaN included', async () => {
+    const id = h.seedRun({ steps: 300 });
+    const [rows] = await call('runs.series', { runIds: [id], keys: ['train_loss'], maxPoints: 1000 });
+    const [cols] = await call('runs.seriesColumns', { runIds: [id], keys: ['train_loss'], maxPoints: 1000 });
+    expect(cols.step).toBeInstanceOf(Float64Array);
+    expect([cols.count, cols.downsampled]).toEqual([300, false]);
+    expect([...cols.step]).toEqual(rows.step);
+    expect([...cols.epoch]).toEqual(rows.epoch);
+    expect([...cols.wallTime]).toEqual(rows.wallTime);
+    expect([...cols.value]).toEqual(rows.value);
+    const [few] = await call('runs.seriesColumns', { runIds: [id], keys: ['train_loss'], maxPoints: 20 });
+    expect(few.downsampled).toBe(true);
+    expect(few.step.length).toBeLessThanOrEqual(20);
+    expect(few.step.at(-1)).toBe(299);
+  });
+
   test('snapshots by step range, and at most maxSteps steps spread over the run', async () => {
     const id = h.seedRun({ steps: 200, snapshotEvery: 10 });
     const all = await call('runs.snapshots', { id, kind: 'effective_lr', withData: false });
@@ -262,6 +289,7 @@ describe('the runner', () => {
     ['model', { model: { kind: 'mlp', hidden: [0], activation: 'relu' } }, 'model.hidden[0]'],
     ['schedule', { schedule: { name: 'cosine' } }, 'schedule.T_max'],
     ['data option', { data: { source: 'iris', valSplit: 2 } }, 'data.valSplit'],
+    ['target scaling', { data: { source: 'diabetes', targetScaling: 'log' } }, 'data.targetScaling'],
     ['training', { training: { epochs: 0 } }, 'training.epochs'],
     ['unknown field', { training: { epochz: 3 } }, 'training.epochz'],
   ])('invalid %s', async (_what, patch, field) => {

@@ -14,9 +14,13 @@ export interface NamedRunParts {
   data: { source: string };
 }
 
-/** "optimizer(lr=X) · model kind · dataset" ("optimizer · …" when lr is not a number). */
-export function defaultRunName(config: NamedRunParts): string {
+/**
+ * "optimizer(lr=X) · model kind · dataset" ("optimizer · …" when lr is not a number); `args`
+ * replaces what is in the parentheses (a sweep's member: "lr=1e-3, seed=2").
+ */
+export function defaultRunName(config: NamedRunParts, args?: string): string {
   const lr = config.optimizer.hyperparams?.lr;
-  const opt = typeof lr === 'number' ? `${config.optimizer.name}(lr=${lr})` : config.optimizer.name;
+  const inside = args ?? (typeof lr === 'number' ? `lr=${lr}` : '');
+  const opt = inside ? `${config.optimizer.name}(${inside})` : config.optimizer.name;
   return `${opt} · ${config.model.kind} · ${datasetNameOf(config.data.source)}`;
 }

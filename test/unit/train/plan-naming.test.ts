@@ -35,6 +35,9 @@ describe('defaultRunName', () => {
     expect(defaultRunName({ optimizer: { name: 'sgd', hyperparams: { lr: 1e-9 } }, model: { kind: 'linear' }, data: { source: 'C:\\data\\wine.csv' } })).toBe('sgd(lr=1e-9) · linear · wine');
     expect(defaultRunName({ optimizer: { name: 'adadelta' }, model: { kind: 'mlp' }, data: { source: '/tmp/x/iris_bad.csv' } })).toBe('adadelta · mlp · iris_bad');
   });
+  test('given args replace the lr in the parentheses (a sweep member)', () => {
+    expect(defaultRunName({ optimizer: { name: 'sgd', hyperparams: { lr: 0.001 } }, model: { kind: 'mlp' }, data: { source: 'iris' } }, 'lr=1e-3, seed=2')).toBe('sgd(lr=1e-3, seed=2) · mlp · iris');
+  });
   test('datasetNameOf keeps a name without an extension', () => {
     expect(datasetNameOf('iris')).toBe('iris');
     expect(datasetNameOf('/a/b/.hidden')).toBe('.hidden');

@@ -2,7 +2,8 @@
 // what deleting a run or a sweep does, and bad input refused with a message.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore, StoreError } from '../../../src-main/store/index.ts';
+import type { StoreError } from '../../../src-main/store/index.ts';
+import { openStore } from '../../../src-main/store/index.ts';
 import { config, useTempDir } from './helpers.ts';
 
 describe('sweeps in the store', () => {

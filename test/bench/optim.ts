@@ -2,7 +2,9 @@
 // parameters per second, median of several timed steps after warm-up, for the TypeScript kernels
 // ("ts"), the native addon ("native", same keys; absent when not built) and PyTorch's own
 // optimizers on the same values ("torch", same keys; null without python3-torch), with the
-// ratios at 16M parameters and which kernels and CPU path ran ("info").
+// ratios at 16M parameters and which kernels and CPU path ran ("info"). `<case>_cpu_mparams_s`:
+// the same steps per second of this process's CPU time (other processes on a shared machine
+// inflate wall time much more than CPU time).
 import { useKernels, kernels } from '../../src-main/core/kernels/index.ts';
 import { tsKernels } from '../../src-main/core/kernels/ts.ts';
 import type { Kernels } from '../../src-main/core/kernels/types.ts';
@@ -19,7 +21,7 @@ const CASES = [
 ] as const;
 
 const SIZES = [
-  { label: '1m', n: 1 << 20, warmup: 5, timed: 15 },
+  { label: '1m', n: 1 << 20, warmup: 20, timed: 15 },
   { label: '16m', n: 1 << 24, warmup: 2, timed: 7 },
 ] as const;
 
@@ -28,7 +30,13 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function measure(config: unknown, n: number, warmup: number, timed: number): number {
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** [wall, CPU] millions of parameters per second. */
+function measure(config: unknown, n: number, warmup: number, timed: number): [number, number] {
   const set = createParamSet([{ name: 'w', shape: [n], role: 'weight' }], 'float32');
   const { values, grads } = set.groups[0];
   for (let i = 0; i < n; i++) {
@@ -37,13 +45,18 @@ function measure(config: unknown, n: number, warmup: number, timed: number): num
   }
   const opt = new Optimizer(set, config, { engine: 'fused' });
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let k = 0; k < warmup + timed; k++) {
+    const c0 = cpuMs();
     const t0 = performance.now();
     opt.step();
     const ms = performance.now() - t0;
-    if (k >= warmup) times.push(ms);
+    if (k >= warmup) {
+      times.push(ms);
+      cpu.push(cpuMs() - c0);
+    }
   }
-  return n / median(times) / 1e3;
+  return [n / median(times) / 1e3, n / median(cpu) / 1e3];
 }
 
 /** `{ adam_f32_1m_mparams_s, adam_f32_16m_mparams_s, sgd_momentum_f32_1m_mparams_s, ... }` with `k` installed. */
@@ -53,7 +66,11 @@ function measureAll(k: Kernels): Record<string, number> {
   try {
     const out: Record<string, number> = {};
     for (const size of SIZES)
-      for (const c of CASES) out[`${c.key}_f32_${size.label}_mparams_s`] = Math.round(measure(c.config, size.n, size.warmup, size.timed) * 10) / 10;
+      for (const c of CASES) {
+        const [wall, cpu] = measure(c.config, size.n, size.warmup, size.timed);
+        out[`${c.key}_f32_${size.label}_mparams_s`] = Math.round(wall * 10) / 10;
+        out[`${c.key}_f32_${size.label}_cpu_mparams_s`] = Math.round(cpu * 10) / 10;
+      }
     return out;
   } finally {
     useKernels(previous);

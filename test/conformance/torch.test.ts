@@ -1,11 +1,12 @@
 // Every PyTorch 1.13.1 reference case, through the optimizer facade, on every kernel set and
 // both engines (fused kernels and the chain of transformations). To run another Kernels
-// implementation (e.g. native) through the same suite, add it to KERNEL_SETS.
+// implementation (e.g. native) through the same suite, add it to KERNEL_SETS. The TS set runs
+// twice: as selected by size, and with every call that has a WebAssembly version sent there.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kernels } from '../../src-main/core/kernels/types.ts';
-import { tsKernels } from '../../src-main/core/kernels/ts.ts';
+import { setWasmPath, tsKernels, type WasmPath } from '../../src-main/core/kernels/ts.ts';
 import { parseCase, replayClosedLoop, replayOpenLoop, replaySchedule } from '../../src-main/core/optim/replay.ts';
 import { SURFACES } from '../../src-main/core/surfaces/index.ts';
 import { loadAddon, nativeKernels } from '../../src-main/runner/native-kernels.ts';
@@ -13,9 +14,10 @@ import { describeMismatch, worstMismatch } from './close.ts';
 
 const addon = loadAddon();
 // The native addon when it is built (PRECOND_REQUIRE_NATIVE=1 makes a missing one fail in native-loader.test.ts).
-const KERNEL_SETS: readonly { name: string; kernels: Kernels }[] = [
-  { name: 'ts', kernels: tsKernels },
-  ...(addon.ok ? [{ name: 'native', kernels: nativeKernels(addon.addon) }] : []),
+const KERNEL_SETS: readonly { name: string; kernels: Kernels; wasmPath: WasmPath }[] = [
+  { name: 'ts', kernels: tsKernels, wasmPath: 'auto' },
+  { name: 'ts/wasm', kernels: tsKernels, wasmPath: 'wasm' },
+  ...(addon.ok ? [{ name: 'native', kernels: nativeKernels(addon.addon), wasmPath: 'auto' as const }] : []),
 ];
 
 const DIR = fileURLToPath(new URL('../fixtures/conformance/torch/', import.meta.url));
@@ -39,7 +41,9 @@ describe('the conformance fixtures', () => {
   });
 });
 
-describe.each(KERNEL_SETS)('torch conformance, kernels "$name"', ({ kernels }) => {
+describe.each(KERNEL_SETS)('torch conformance, kernels "$name"', ({ kernels, wasmPath }) => {
+  beforeAll(() => void setWasmPath(wasmPath));
+  afterAll(() => void setWasmPath('auto'));
   describe.each(['fused', 'chain'] as const)('engine %s', (engine) => {
     for (const { file, raw, c } of CASES) {
       if (c.kind === 'open-loop') {

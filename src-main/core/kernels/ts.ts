@@ -1,11 +1,16 @@
 // TypeScript reference kernels: correct for every input, and written so V8 keeps the inner
-// loops tight: gemm works on register tiles of 2 rows × 4 columns of C (8 independent
-// accumulators, 6 loads per 8 multiply-adds), whatever the transposes. V8 specializes each
-// loop on the typed-array types it has seen: an isolate that feeds both Float32Array and
-// Float64Array through the same kernels runs both noticeably slower than one that sticks to one
-// dtype (a training run in its own worker does).
+// loops tight. gemm runs in WebAssembly SIMD when the engine has it (gemm-wasm.ts: the module
+// is assembled from TypeScript at run time) for every problem big enough to pay for copying the
+// operands in; otherwise (and as the fallback) in scalar loops on register tiles of 2 rows × 4
+// columns of C (8 independent accumulators, 6 loads per 8 multiply-adds), whatever the
+// transposes. Both compute each element of C as the same float64 sum in the same order.
+// V8 specializes each loop on the typed-array types it has seen: an isolate that feeds both
+// Float32Array and Float64Array through the same scalar loops runs both noticeably slower than
+// one that sticks to one dtype (a training run in its own worker does).
 import type { FloatArray } from '../tensor.ts';
 import { checkGemmArgs } from './check.ts';
+import { wasmGemm } from './gemm-wasm.ts';
+import { setWasmPathMode, useWasmFor, type WasmPath } from './wasm-path.ts';
 import { tsModelKernels } from './model-ts.ts';
 import { tsOptimizerKernels } from './optim-ts.ts';
 import type { Kernels } from './types.ts';
@@ -15,6 +20,25 @@ import type { Kernels } from './types.ts';
  * (m × KC values) in L2 for long k (128×256 by 256×256 in float64: 0.8 → 1.5 GMAC/s vs 256).
  */
 const KC = 128;
+
+/**
+ * Smallest m·n·k sent to WebAssembly: below it, copying the operands in and out costs more than
+ * the scalar loops' slower arithmetic (float32, per call: 8×8×8 0.69 µs scalar vs 0.84 wasm,
+ * 12×12×12 1.6 vs 2.0; 8×16×16 1.7 vs 1.3, 16×16×16 3.2 vs 1.8, 24×24×24 9.8 vs 3.6).
+ */
+const WASM_MIN_WORK = 2048;
+
+/**
+ * Selects where the kernels that have a WebAssembly version (gemm, Adam's plain step) run; see
+ * WasmPath. Returns whether WebAssembly will be used at all: false for 'scalar', and for every
+ * path when this engine has no WebAssembly SIMD.
+ */
+export function setWasmPath(path: WasmPath): boolean {
+  setWasmPathMode(path);
+  return path !== 'scalar' && wasmGemm() !== null;
+}
+
+export type { WasmPath } from './wasm-path.ts';
 
 function gemm(
   transA: boolean,
@@ -43,6 +67,13 @@ function gemm(
   const ap = transA ? lda : 1;
   const bp = transB ? 1 : ldb;
   const bj = transB ? ldb : 1;
+  if (useWasmFor(m * n * k, WASM_MIN_WORK)) {
+    const wasm = wasmGemm();
+    // Elements A and B span as stored: (rows − 1)·ld + cols.
+    const spanA = transA ? (k - 1) * lda + m : (m - 1) * lda + k;
+    const spanB = transB ? (n - 1) * ldb + k : (k - 1) * ldb + n;
+    if (wasm !== null && wasm(m, n, k, alpha, a, ai, ap, spanA, b, bp, bj, spanB, beta, c, ldc)) return;
+  }
   // Tiles are 2 rows × 4 columns; the edges take slower 1-row / 1-column blocks. When Cᵀ tiles
   // better (e.g. 32×10 logits: 10 is no multiple of 4 but 32 is), compute Cᵀ = op(B)ᵀ·op(A)ᵀ
   // instead: the same kernel with the roles of A and B (and C's strides) exchanged.

@@ -38,6 +38,8 @@ export interface FusedStepArgs {
   readonly t: number;
 }
 
+// The scalars objects are written out field by field: an object literal with a spread
+// (`{ ...base(), lr }`) cost ~5 µs per step in V8, more than the whole bookkeeping of a step.
 function base(hp: { maximize: boolean; weight_decay_mode?: WeightDecayMode }, wd: number, lr: number): StepScalarsBase {
   const mode = hp.weight_decay_mode ?? 'l2';
   return {
@@ -56,14 +58,16 @@ export function fusedStep(k: OptimizerKernels, config: ResolvedOptimizerConfig, 
   switch (config.name) {
     case 'sgd': {
       const h = config.hyperparams;
+      const sb = base(h, wd, lr);
       const b = h.momentum === 0 ? null : buffer(state, 'momentum_buffer');
-      k.sgdStep(p, g, b, effLr, { ...base(h, wd, lr), lr, momentum: h.momentum, dampening: h.dampening, nesterov: flag(h.nesterov), first: flag(t === 1) });
+      k.sgdStep(p, g, b, effLr, { maximize: sb.maximize, l2: sb.l2, decay: sb.decay, lr, momentum: h.momentum, dampening: h.dampening, nesterov: flag(h.nesterov), first: flag(t === 1) });
       return;
     }
     case 'adagrad': {
       const h = config.hyperparams;
+      const sb = base(h, wd, lr);
       k.adagradStep(p, g, buffer(state, 'sum'), effLr, {
-        ...base(h, wd, lr),
+        maximize: sb.maximize, l2: sb.l2, decay: sb.decay,
         clr: adagradLr(lr, h.lr_decay, t),
         eps: h.eps,
         epsInside: flag(h.eps_mode === 'inside'),
@@ -73,8 +77,9 @@ export function fusedStep(k: OptimizerKernels, config: ResolvedOptimizerConfig, 
     }
     case 'rmsprop': {
       const h = config.hyperparams;
+      const sb = base(h, wd, lr);
       k.rmspropStep(p, g, buffer(state, 'square_avg'), optional(state, 'grad_avg'), h.momentum > 0 ? buffer(state, 'momentum_buffer') : null, effLr, {
-        ...base(h, wd, lr),
+        maximize: sb.maximize, l2: sb.l2, decay: sb.decay,
         lr,
         alpha: h.alpha,
         eps: h.eps,
@@ -86,10 +91,11 @@ export function fusedStep(k: OptimizerKernels, config: ResolvedOptimizerConfig, 
     case 'adam':
     case 'adamw': {
       const h = config.hyperparams;
+      const sb = base(h, wd, lr);
       const [beta1, beta2] = h.betas;
       const bc2Sqrt = Math.sqrt(biasCorrection(beta2, t));
       k.adamStep(p, g, buffer(state, 'exp_avg'), buffer(state, 'exp_avg_sq'), h.amsgrad ? buffer(state, 'max_exp_avg_sq') : null, effLr, {
-        ...base(h, wd, lr),
+        maximize: sb.maximize, l2: sb.l2, decay: sb.decay,
         lr,
         beta1,
         beta2,
@@ -102,9 +108,10 @@ export function fusedStep(k: OptimizerKernels, config: ResolvedOptimizerConfig, 
     }
     case 'adamax': {
       const h = config.hyperparams;
+      const sb = base(h, wd, lr);
       const [beta1, beta2] = h.betas;
       k.adamaxStep(p, g, buffer(state, 'exp_avg'), buffer(state, 'exp_inf'), effLr, {
-        ...base(h, wd, lr),
+        maximize: sb.maximize, l2: sb.l2, decay: sb.decay,
         lr,
         beta1,
         beta2,
@@ -116,11 +123,12 @@ export function fusedStep(k: OptimizerKernels, config: ResolvedOptimizerConfig, 
     }
     case 'nadam': {
       const h = config.hyperparams;
+      const sb = base(h, wd, lr);
       const [beta1, beta2] = h.betas;
       const c = nadamCoefficients(scalar(state, 'mu_product'), beta1, h.momentum_decay, t, h.momentum_schedule, h.mu_product_dtype === 'float32');
       state.mu_product = c.muProduct;
       k.nadamStep(p, g, buffer(state, 'exp_avg'), buffer(state, 'exp_avg_sq'), effLr, {
-        ...base(h, wd, lr),
+        maximize: sb.maximize, l2: sb.l2, decay: sb.decay,
         lr,
         beta1,
         beta2,
@@ -133,12 +141,13 @@ export function fusedStep(k: OptimizerKernels, config: ResolvedOptimizerConfig, 
     }
     case 'radam': {
       const h = config.hyperparams;
+      const sb = base(h, wd, lr);
       const [beta1, beta2] = h.betas;
       const bc1 = biasCorrection(beta1, t);
       const bc2Sqrt = Math.sqrt(biasCorrection(beta2, t));
       const { rectified, rect } = radamRectification(beta2, t, h.threshold);
       k.radamStep(p, g, buffer(state, 'exp_avg'), buffer(state, 'exp_avg_sq'), effLr, {
-        ...base(h, wd, lr),
+        maximize: sb.maximize, l2: sb.l2, decay: sb.decay,
         lr,
         beta1,
         beta2,
@@ -152,7 +161,8 @@ export function fusedStep(k: OptimizerKernels, config: ResolvedOptimizerConfig, 
     }
     case 'adadelta': {
       const h = config.hyperparams;
-      k.adadeltaStep(p, g, buffer(state, 'square_avg'), buffer(state, 'acc_delta'), effLr, { ...base(h, wd, lr), lr, rho: h.rho, eps: h.eps });
+      const sb = base(h, wd, lr);
+      k.adadeltaStep(p, g, buffer(state, 'square_avg'), buffer(state, 'acc_delta'), effLr, { maximize: sb.maximize, l2: sb.l2, decay: sb.decay, lr, rho: h.rho, eps: h.eps });
       return;
     }
     case 'rprop': {

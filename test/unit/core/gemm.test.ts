@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tsKernels } from '../../../src-main/core/kernels/ts.ts';
+import { setWasmPath, tsKernels, type WasmPath } from '../../../src-main/core/kernels/ts.ts';
 
 function naive(tA: boolean, tB: boolean, m: number, n: number, k: number, alpha: number, a: Float64Array, lda: number, b: Float64Array, ldb: number, beta: number, c: Float64Array, ldc: number): Float64Array {
   const out = c.slice();
@@ -85,4 +85,72 @@ describe('ts gemm on odd, non-square and strided shapes', () => {
     expect(Number.isNaN(c[0])).toBe(true);
     expect(c[3]).toBe(2);
   });
+});
+
+describe('ts gemm: the WebAssembly and scalar paths agree bit for bit', () => {
+  // Both compute each element as the same float64 sum in the same order (k ≤ 128: one pass of
+  // the scalar loops), so every result, NaN and signed zero included, must be identical.
+  const shapes: [number, number, number][] = [
+    [32, 64, 64], [32, 10, 64], [10, 64, 32], [32, 64, 10], [64, 64, 32], [1, 1, 1], [5, 3, 7], [9, 13, 11], [33, 65, 17], [130, 7, 128], [3, 1100, 2],
+  ];
+  const rand = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(i * 12.9898 + seed * 78.233) * 3);
+
+  it('runs WebAssembly with SIMD on this engine', () => {
+    expect(setWasmPath('wasm')).toBe(true);
+    setWasmPath('auto');
+  });
+
+  for (const F of [Float32Array, Float64Array])
+    for (const [m, n, k] of shapes)
+      it(`${F.name} ${m}×${n}×${k}, every transpose, alpha/beta, padded strides, NaN and −0`, () => {
+        const diffs: string[] = [];
+        for (const tA of [false, true])
+          for (const tB of [false, true])
+            for (const [alpha, beta] of [[1, 0], [-0.75, 1.5]]) {
+              const aCols = tA ? m : k, aRows = tA ? k : m, bCols = tB ? k : n, bRows = tB ? n : k;
+              const lda = aCols + 1, ldb = bCols + 2, ldc = n + 1;
+              const a = F.from(rand(aRows * lda, m + 1)), b = F.from(rand(bRows * ldb, n + 2));
+              a[a.length - 1 - lda] = NaN; // one NaN in A (when A has more than one row)
+              b[0] = -0;
+              const c0 = F.from(rand(m * ldc, k + 3));
+              const run = (path: WasmPath) => {
+                setWasmPath(path);
+                const c = c0.slice();
+                tsKernels.gemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+                return c;
+              };
+              const wasm = run('wasm'), scalar = run('scalar');
+              setWasmPath('auto');
+              for (let i = 0; i < wasm.length && diffs.length < 3; i++)
+                if (!Object.is(wasm[i], scalar[i])) diffs.push(`tA=${tA} tB=${tB} α=${alpha} β=${beta} c[${i}]: wasm ${wasm[i]}, scalar ${scalar[i]}`);
+            }
+        expect(diffs).toEqual([]);
+      });
+});
+
+describe('ts gemm: WebAssembly memory', () => {
+  it('grows for a product larger than its memory, and later products (small and large) stay right', () => {
+    setWasmPath('wasm');
+    try {
+      // 200×300 · 300×150 in float64 needs ~1.5 MB of module memory (it starts with 64 KiB).
+      for (const [m, n, k] of [[3, 5, 7], [200, 150, 300], [9, 13, 11], [150, 200, 300]] as const) {
+        const a = rand(m * k, m), b = rand(k * n, n), c = rand(m * n, k);
+        const expected = naive(false, true, m, n, k, 0.5, a, k, transposeOf(b, k, n), k, 2, c, n);
+        tsKernels.gemm(false, true, m, n, k, 0.5, a, k, transposeOf(b, k, n), k, 2, c, n);
+        let worst = 0;
+        for (let i = 0; i < c.length; i++) worst = Math.max(worst, Math.abs(c[i] - expected[i]) / (1 + Math.abs(expected[i])));
+        expect(worst, `${m}×${n}×${k}`).toBeLessThan(1e-12);
+      }
+    } finally {
+      setWasmPath('auto');
+    }
+  });
+
+  const rand = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(i * 12.9898 + seed * 78.233) * 3);
+  /** Bᵀ stored row-major (n×k) from B (k×n). */
+  const transposeOf = (b: Float64Array, k: number, n: number) => {
+    const t = new Float64Array(k * n);
+    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) t[j * k + p] = b[p * n + j];
+    return t;
+  };
 });

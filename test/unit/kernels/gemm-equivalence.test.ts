@@ -4,7 +4,7 @@
 // catch any read outside it, guards around C any write outside it.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-main/core/rng.ts';
-import { tsKernels } from '../../../src-main/core/kernels/ts.ts';
+import { setWasmPath, tsKernels } from '../../../src-main/core/kernels/ts.ts';
 import { addon, kernelSets, mismatches, nativeSkipReason, reference, store, type FloatCtor, type Gemm, type Stored } from './gemm-harness.ts';
 
 // m, n, k. Tiles are 4×8/6×16/8×32 (float32) and 4×4/6×8/8×16 (float64); cache blocks are
@@ -65,6 +65,7 @@ describe.skipIf(!addon)(`native vs TS directly${nativeSkipReason ? ` (skipped: $
   // (k ≤ 64) they agree to 1e-6 of the scale Σ|αab| + |βc|.
   it('float32 results within 1e-6 relative on MLP-sized shapes, on every path', () => {
     const native = addon!;
+    setWasmPath('auto');
     const worst: string[] = [];
     for (const path of native.cpuFeatures().paths.filter((p) => p.supported)) {
       native.selectPath(path.name);

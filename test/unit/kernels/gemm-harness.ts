@@ -1,8 +1,9 @@
-// Shared by the kernel tests: the kernel sets under test (the TS reference, and the native addon
-// on every CPU path this machine can run), strided operands inside guarded buffers, and a
+// Shared by the kernel tests: the kernel sets under test (the TS reference on each of its paths:
+// as selected by size, scalar loops only, WebAssembly for every size; the native addon on every
+// CPU path this machine can run), strided operands inside guarded buffers, and a
 // float64 reference with the standard error bound of a dot product.
 import type { MatrixKernels } from '../../../src-main/core/kernels/types.ts';
-import { tsKernels } from '../../../src-main/core/kernels/ts.ts';
+import { setWasmPath, tsKernels, type WasmPath } from '../../../src-main/core/kernels/ts.ts';
 import type { FloatArray } from '../../../src-main/core/tensor.ts';
 import { loadAddon, type NativeAddon } from '../../../src-main/runner/native-kernels.ts';
 
@@ -24,9 +25,14 @@ if (!load.ok && !load.missing) throw new Error(`the native addon is built but un
 /** Why native tests are skipped (null when they run). */
 export const nativeSkipReason: string | null = load.ok ? null : load.reason;
 
-/** The TS reference, then the native addon on each CPU path it can run here. */
+/** Whether this engine runs the TS gemm's WebAssembly path (Node 20 always does). */
+export const tsHasWasm: boolean = setWasmPath('auto');
+
+/** The TS reference on each of its paths, then the native addon on each CPU path it can run here. */
 export function kernelSets(): KernelUnderTest[] {
-  const sets: KernelUnderTest[] = [{ name: 'ts', gemm: tsKernels.gemm, select: () => {} }];
+  const ts = (name: string, path: WasmPath): KernelUnderTest => ({ name, gemm: tsKernels.gemm, select: () => void setWasmPath(path) });
+  const sets: KernelUnderTest[] = [ts('ts', 'auto'), ts('ts/scalar', 'scalar')];
+  if (tsHasWasm) sets.push(ts('ts/wasm', 'wasm'));
   const native = addon;
   if (native)
     for (const p of native.cpuFeatures().paths.filter((x) => x.supported))

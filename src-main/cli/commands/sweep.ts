@@ -8,7 +8,7 @@ import { OPTIMIZER_NAMES } from '../../core/optim/registry.ts';
 import { expandSweep, formatLr, SweepError, type ExpandedSweep, type SweepSpec } from '../../core/sweep/index.ts';
 import { createRunner, defaultPoolSize, type LaunchedRun, type RunOutcome } from '../../runner/index.ts';
 import { installKernels } from '../../runner/native-kernels.ts';
-import { openStore, resolveDbPath, StoreError, type RunConfig, type RunStore } from '../../store/index.ts';
+import { openStore, resolveDbPath, StoreError, type RunStore } from '../../store/index.ts';
 import { UserError } from '../errors.ts';
 import { log, printLine } from '../output.ts';
 import { toJson } from './runs.ts';

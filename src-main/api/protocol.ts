@@ -440,8 +440,31 @@ export const SweepSummarySchema = z.object({
 });
 export type SweepSummary = z.infer<typeof SweepSummarySchema>;
 
-/** A sweep with its member runs (their status, hyperparameters and final metrics). */
-export const SweepDetailSchema = SweepSummarySchema.extend({ runs: z.array(RunSummarySchema) });
+const AnalyzedMemberSchema = z.object({
+  runId,
+  optimizer: z.string(),
+  lr: finite,
+  seed: int.nullable(),
+  state: z.enum(['finished', 'diverged', 'active', 'ended']),
+  value: finite.nullable(),
+  divergedStep: int.nullable(),
+});
+const LrMeanSchema = z.object({ optimizer: z.string(), lr: finite, mean: finite, count: int, runIds: z.array(runId) });
+
+/** The Goldilocks reading of a sweep (core/sweep/analysis.ts): per-member states, means over seeds, the best lr, the diverged. */
+export const SweepAnalysisSchema = z.object({
+  metric: z.string(),
+  higherIsBetter: z.boolean(),
+  members: z.array(AnalyzedMemberSchema),
+  means: z.array(LrMeanSchema),
+  best: LrMeanSchema.nullable(),
+  diverged: z.array(AnalyzedMemberSchema),
+  counts: z.object({ finished: int, diverged: int, active: int, ended: int }),
+});
+export type SweepAnalysis = z.infer<typeof SweepAnalysisSchema>;
+
+/** A sweep with its member runs (their status, hyperparameters and final metrics) and its Goldilocks reading. */
+export const SweepDetailSchema = SweepSummarySchema.extend({ runs: z.array(RunSummarySchema), analysis: SweepAnalysisSchema });
 export type SweepDetail = z.infer<typeof SweepDetailSchema>;
 
 // --- the method table -----------------------------------------------------------------------
@@ -544,7 +567,8 @@ export const METHODS = {
   'sweeps.plan': method(SweepSpecSchema, SweepPlanSchema),
   /** Checks every member first (a bad field fails the whole sweep, nothing launched), records the sweep, launches its runs on the pool. */
   'sweeps.start': method(SweepSpecSchema, z.object({ sweepId: int.positive(), runIds: z.array(runId) })),
-  'sweeps.get': method(z.strictObject({ id: int.positive() }), SweepDetailSchema),
+  /** A sweep, its runs, and its analysis by `metric` (default: val_loss when the members have it, else train_loss). */
+  'sweeps.get': method(z.strictObject({ id: int.positive(), metric: nonEmpty.max(200).optional() }), SweepDetailSchema),
   'sweeps.list': method(none, z.array(SweepSummarySchema)),
 
   // Part 2 (issue 7) adds its namespaces here: 'playground.*' (surfaces, optimizer paths from core/surfaces).

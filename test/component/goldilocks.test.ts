@@ -1,8 +1,8 @@
-// The Goldilocks view's bookkeeping (logic/goldilocks.ts) and the sweep form's spec and Compare
-// link (logic/sweepForm.ts): which lr is best, which members diverged, means over seeds.
+// The Goldilocks chart's grouping of the server's analysis (logic/goldilocks.ts) and the sweep
+// form's spec and Compare link (logic/sweepForm.ts).
 import { describe, expect, test } from 'vitest';
 import type { RunSummary, SweepDetail } from '../../src-renderer/src/api/protocol.ts';
-import { defaultMetric, goldilocks, metricChoices } from '../../src-renderer/src/logic/goldilocks.ts';
+import { goldilocks, metricChoices } from '../../src-renderer/src/logic/goldilocks.ts';
 import { buildSweepSpec, compareLink, newSweepForm, parseNumberList } from '../../src-renderer/src/logic/sweepForm.ts';
 
 let nextId = 1;
@@ -38,54 +38,32 @@ function detail(list: ReturnType<typeof run>[]): Pick<SweepDetail, 'runs' | 'mem
 }
 
 describe('goldilocks', () => {
-  test('the best lr is the lowest final loss among finished runs; diverged and NaN ones are marked, active ones left out', () => {
-    const d = detail([
-      run({ lr: 0.001, status: 'finished', summary: { val_loss: 1.2, train_loss: 1.1 } }),
-      run({ lr: 0.1, status: 'finished', summary: { val_loss: 0.38, train_loss: 0.3 } }),
-      run({ lr: 1, status: 'running', summary: { val_loss: 0.01, train_loss: 0.01 } }),
-      run({ lr: 3, status: 'finished', summary: { val_loss: NaN, train_loss: 0.2 } }),
-      run({ lr: 10, status: 'diverged', summary: { val_loss: 1e5, train_loss: 7e6 }, divergedStep: 11 }),
+  test('splits the server analysis per optimizer, means ascending by lr', () => {
+    const g = goldilocks({
+      metric: 'val_loss',
+      higherIsBetter: false,
+      members: [
+        { runId: 1, optimizer: 'sgd', lr: 0.1, seed: 0, state: 'finished', value: 0.3, divergedStep: null },
+        { runId: 2, optimizer: 'adam', lr: 0.01, seed: 0, state: 'diverged', value: null, divergedStep: 4 },
+      ],
+      means: [
+        { optimizer: 'sgd', lr: 1, mean: 0.2, count: 1, runIds: [3] },
+        { optimizer: 'sgd', lr: 0.1, mean: 0.3, count: 1, runIds: [1] },
+      ],
+      best: { optimizer: 'sgd', lr: 1, mean: 0.2, count: 1, runIds: [3] },
+      diverged: [{ runId: 2, optimizer: 'adam', lr: 0.01, seed: 0, state: 'diverged', value: null, divergedStep: 4 }],
+      counts: { finished: 1, diverged: 1, active: 0, ended: 0 },
+    });
+    expect(g.series.map((s) => [s.optimizer, s.points.map((p) => p.runId), s.means.map((m) => m.lr)])).toEqual([
+      ['sgd', [1], [0.1, 1]],
+      ['adam', [2], []],
     ]);
-    const g = goldilocks(d, defaultMetric(d));
-    expect(g.metric).toBe('val_loss');
-    expect(g.best).toMatchObject({ lr: 0.1, value: 0.38, optimizer: 'sgd' });
-    expect(g.diverged.map((p) => [p.lr, p.divergedStep])).toEqual([
-      [3, null],
-      [10, 11],
-    ]);
-    expect(g.counts).toEqual({ finished: 2, diverged: 2, active: 1, ended: 0 });
-    expect(g.series[0].means).toEqual([
-      { lr: 0.001, mean: 1.2, count: 1 },
-      { lr: 0.1, mean: 0.38, count: 1 },
-    ]);
-    // Once the running member finishes with a lower loss, it is the best.
-    d.runs[2] = { ...d.runs[2], status: 'finished' };
-    expect(goldilocks(d, 'val_loss').best?.lr).toBe(1);
+    expect(g.best?.lr).toBe(1);
   });
 
-  test('with seeds the best lr has the lowest mean; per optimizer series; accuracy is maximized', () => {
-    const d = detail([
-      run({ lr: 0.01, seed: 0, status: 'finished', summary: { val_loss: 0.5, val_accuracy: 0.8 } }),
-      run({ lr: 0.01, seed: 1, status: 'finished', summary: { val_loss: 0.1, val_accuracy: 0.9 } }),
-      run({ lr: 0.1, seed: 0, status: 'finished', summary: { val_loss: 0.25, val_accuracy: 0.95 } }),
-      run({ lr: 0.1, seed: 1, status: 'finished', summary: { val_loss: 0.3, val_accuracy: 0.96 } }),
-      run({ optimizer: 'adam', lr: 0.01, status: 'finished', summary: { val_loss: 0.29, val_accuracy: 0.5 } }),
-    ]);
-    const g = goldilocks(d, 'val_loss');
-    expect(g.series.map((s) => s.optimizer)).toEqual(['sgd', 'adam']);
-    expect(g.series[0].means).toEqual([
-      { lr: 0.01, mean: 0.3, count: 2 },
-      { lr: 0.1, mean: 0.275, count: 2 },
-    ]);
-    expect(g.best).toMatchObject({ optimizer: 'sgd', lr: 0.1, value: 0.275, runIds: [d.runs[2].id, d.runs[3].id] });
-    expect(goldilocks(d, 'val_accuracy').best).toMatchObject({ lr: 0.1, value: 0.955 });
+  test('metric choices: the losses and qualities the members logged', () => {
+    const d = detail([run({ lr: 0.1, status: 'finished', summary: { val_loss: 1, val_accuracy: 0.5, lr: 0.1, 'update_ratio/x': 1 } })]);
     expect(metricChoices(d)).toEqual(['val_accuracy', 'val_loss']);
-  });
-
-  test('nothing finished: no best; the training loss when there is no validation loss', () => {
-    const d = detail([run({ lr: 0.1, status: 'queued', summary: {} }), run({ lr: 1, status: 'running', summary: { train_loss: 2 } })]);
-    expect(defaultMetric(d)).toBe('train_loss');
-    expect(goldilocks(d, 'train_loss').best).toBeNull();
   });
 });
 

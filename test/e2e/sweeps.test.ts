@@ -143,6 +143,20 @@ describe.skipIf(!!unavailable)('sweeps in Chromium (browser mode)', () => {
     await page.context().close();
   });
 
+  test.skipIf(!SHOTS)('screenshots: 7 learning rates × 3 seeds of SGD and Adam on iris (the means, the seeds, both marks), dark', async () => {
+    const base = { model: { kind: 'mlp', hidden: [32] }, optimizer: { name: 'sgd', hyperparams: {} }, data: { source: 'iris' }, training: { epochs: 10 } };
+    const { sweepId, runIds } = await api('sweeps.start', { base, lr: { kind: 'log', from: 1e-3, to: 10, count: 7 }, seed: { kind: 'range', from: 0, count: 3 }, optimizers: [{ name: 'sgd' }, { name: 'adam' }] });
+    const { page } = await newPage(browser, { width: 1400, height: 1000, colorScheme: 'dark' });
+    await page.goto(`${server.url}#/sweeps/${sweepId}`);
+    await page.waitForSelector(`[data-test=count-finished]`);
+    await page.waitForFunction(() => !(document as unknown as { querySelector(s: string): unknown }).querySelector('[data-test=goldilocks-active]'), undefined, { timeout: 120_000 });
+    expect((await api('sweeps.get', { id: sweepId })).runs.every((r) => ['finished', 'diverged'].includes(r.status))).toBe(true);
+    expect(runIds).toHaveLength(42);
+    await page.check('[data-test=goldilocks-log-y]');
+    await screenshot(page, 'sweeps-goldilocks-seeds-dark', { selector: '[data-test=goldilocks]' });
+    await page.context().close();
+  });
+
   test('a bad sweep names its field in the form, and launches nothing', async () => {
     const { page, errors } = await newPage(browser, { width: 1400, height: 1100 });
     const before = (await api('runs.list', {})).length;

@@ -2,7 +2,7 @@
 // core/sweep's expandSweep (the one expansion, shared with `precond sweep`), and every member's
 // config is resolved and its data source checked against the transport's file access before the
 // sweep is recorded or any run is launched: a bad field fails the whole sweep, naming the field.
-import { expandSweep, type ExpandedSweep } from '../../core/sweep/index.ts';
+import { analyzeSweep, expandSweep, type ExpandedSweep } from '../../core/sweep/index.ts';
 import type { RunConfig as StoreRunConfig } from '../../store/index.ts';
 import type { BackendContext, Handlers } from '../backend.ts';
 import { ApiError } from '../errors.ts';
@@ -53,10 +53,20 @@ export function sweepHandlers(ctx: BackendContext): SweepHandlers {
       }
       return { sweepId, runIds };
     },
-    'sweeps.get': ({ id }) => {
+    'sweeps.get': ({ id, metric }) => {
       const record = store.getSweep(id);
       const runs = record.runIds.length ? store.listRuns({ sweep: id, archived: 'include', sort: { key: 'id' } }) : [];
-      return { ...record, runs };
+      const place = new Map(record.members.map((m) => [m.runId, m]));
+      const outcomes = runs.map((r) => ({
+        runId: r.id,
+        optimizer: r.optimizer,
+        lr: place.get(r.id)?.lr ?? null,
+        seed: place.get(r.id)?.seed ?? null,
+        status: r.status,
+        divergedStep: r.divergedStep,
+        summary: r.summary,
+      }));
+      return { ...record, runs, analysis: analyzeSweep(outcomes, metric) };
     },
     'sweeps.list': () => store.listSweeps(),
   };

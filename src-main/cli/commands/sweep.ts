@@ -5,7 +5,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DataLoadError } from '../../core/data/errors.ts';
 import { OPTIMIZER_NAMES } from '../../core/optim/registry.ts';
-import { expandSweep, formatLr, SweepError, type ExpandedSweep, type SweepSpec } from '../../core/sweep/index.ts';
+import { analyzeSweep, expandSweep, formatLr, SweepError, type ExpandedSweep, type SweepSpec } from '../../core/sweep/index.ts';
 import { createRunner, defaultPoolSize, type LaunchedRun, type RunOutcome } from '../../runner/index.ts';
 import { installKernels } from '../../runner/native-kernels.ts';
 import { openStore, resolveDbPath, StoreError, type RunStore } from '../../store/index.ts';
@@ -98,15 +98,6 @@ function memberResult(launched: LaunchedRun, outcome: RunOutcome): MemberResult 
   };
 }
 
-/** The finished member with the lowest final validation loss (the training loss without a validation split). */
-function bestOf(members: MemberResult[]): { member: MemberResult; metric: 'val_loss' | 'train_loss'; value: number } | null {
-  const metric = members.some((m) => m.valLoss !== null) ? 'val_loss' : 'train_loss';
-  const value = (m: MemberResult) => (metric === 'val_loss' ? m.valLoss : m.trainLoss);
-  let best: MemberResult | null = null;
-  for (const m of members) if (m.status === 'finished' && value(m) !== null && (!best || value(m)! < value(best)!)) best = m;
-  return best ? { member: best, metric, value: value(best)! } : null;
-}
-
 function printTable(sweep: ExpandedSweep, members: MemberResult[]): void {
   const rows = [['run', 'optimizer', 'lr', 'seed', 'status', 'steps', 'train_loss', 'val_loss'], ...members.map((m) => [String(m.runId), m.optimizer, formatLr(m.lr), String(m.seed), m.status, String(m.steps), fmtValue(m.trainLoss ?? undefined), fmtValue(m.valLoss ?? undefined)])];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -189,15 +180,31 @@ export function registerSweep(program: Command): void {
         ),
       );
       const members = launched.map((l, i) => memberResult(l, outcomes[i]));
-      const best = bestOf(members);
-      const diverged = members.filter((m) => m.status === 'diverged');
+      // The same reading as the Sweep view's Goldilocks chart: the best lr by the mean over seeds.
+      const analysis = analyzeSweep(
+        launched.map((l, i) => ({ runId: l.runId, optimizer: l.config.optimizer.name, lr: l.config.optimizer.hyperparams.lr, seed: l.config.training.seed, status: outcomes[i].status, divergedStep: outcomes[i].divergedStep, summary: outcomes[i].final })),
+      );
+      const best = analysis.best;
+      const several = (sweep.optimizers?.length ?? 0) > 1;
       const seconds = (performance.now() - started) / 1000;
       if (opts.json) {
-        printLine(toJson({ sweepId, name: sweep.name, seconds, members, best: best ? { runId: best.member.runId, optimizer: best.member.optimizer, lr: best.member.lr, metric: best.metric, value: best.value } : null, diverged: diverged.map((m) => ({ runId: m.runId, lr: m.lr, divergedStep: m.divergedStep })), db: store.file }));
+        printLine(
+          toJson({
+            sweepId,
+            name: sweep.name,
+            seconds,
+            members,
+            metric: analysis.metric,
+            best: best ? { optimizer: best.optimizer, lr: best.lr, value: best.mean, count: best.count, runIds: best.runIds } : null,
+            diverged: analysis.diverged.map((m) => ({ runId: m.runId, optimizer: m.optimizer, lr: m.lr, seed: m.seed, divergedStep: m.divergedStep })),
+            db: store.file,
+          }),
+        );
       } else {
         printTable(sweep, members);
-        printLine(best ? `best: lr ${formatLr(best.member.lr)}${sweep.optimizers ? ` (${best.member.optimizer})` : ''}, final ${best.metric} ${fmtValue(best.value)} (run ${best.member.runId})` : 'best: none (no member finished)');
-        if (diverged.length) printLine(`diverged: ${diverged.map((m) => `lr ${formatLr(m.lr)}${m.divergedStep !== null ? ` at step ${m.divergedStep}` : ''}`).join(', ')}`);
+        const mean = best && best.count > 1 ? ` (mean of ${best.count} seeds)` : best ? ` (run ${best.runIds[0]})` : '';
+        printLine(best ? `best: lr ${formatLr(best.lr)}${several ? ` (${best.optimizer})` : ''}, final ${analysis.metric} ${fmtValue(best.mean)}${mean}` : 'best: none (no member finished)');
+        if (analysis.diverged.length) printLine(`diverged: ${analysis.diverged.map((m) => `lr ${formatLr(m.lr)}${several ? ` (${m.optimizer})` : ''}${m.divergedStep !== null ? ` at step ${m.divergedStep}` : ''}`).join(', ')}`);
         printLine(`sweep ${sweepId} in ${fmtSeconds(seconds)}, stored in ${store.file}`);
       }
       if (members.some((m) => m.status === 'failed')) process.exitCode = 1;

@@ -14,8 +14,9 @@ interface SweepJson {
   sweepId: number;
   name: string;
   members: { runId: number; lr: number; seed: number; status: string; valLoss: number | null; divergedStep: number | null }[];
-  best: { runId: number; lr: number; metric: string; value: number } | null;
-  diverged: { runId: number; lr: number; divergedStep: number | null }[];
+  metric: string;
+  best: { optimizer: string; lr: number; value: number; count: number; runIds: number[] } | null;
+  diverged: { runId: number; optimizer: string; lr: number; seed: number; divergedStep: number | null }[];
 }
 
 describe('precond sweep', () => {
@@ -34,11 +35,15 @@ describe('precond sweep', () => {
     ]);
     expect(out.members.filter((m) => m.lr === 100).map((m) => m.status)).toEqual(['diverged', 'diverged']);
     expect(out.diverged.map((d) => d.lr)).toEqual([100, 100]);
-    // The best is the finished member with the lowest final validation loss.
+    expect(out.diverged.map((d) => d.seed)).toEqual([3, 4]);
+    // The best lr has the lowest mean final validation loss over its seeds.
     const finished = out.members.filter((m) => m.status === 'finished');
     expect(finished).toHaveLength(4);
-    const lowest = finished.reduce((a, b) => (b.valLoss! < a.valLoss! ? b : a));
-    expect(out.best).toMatchObject({ runId: lowest.runId, lr: lowest.lr, metric: 'val_loss', value: lowest.valLoss });
+    const meanAt = (lr: number) => finished.filter((m) => m.lr === lr).reduce((s, m) => s + m.valLoss!, 0) / 2;
+    const bestLr = meanAt(0.01) < meanAt(1) ? 0.01 : 1;
+    expect(out.metric).toBe('val_loss');
+    expect(out.best).toMatchObject({ optimizer: 'sgd', lr: bestLr, count: 2, runIds: finished.filter((m) => m.lr === bestLr).map((m) => m.runId) });
+    expect(out.best!.value).toBeCloseTo(meanAt(bestLr), 12);
 
     const store = openStore(db);
     try {

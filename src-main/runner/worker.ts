@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { createSession, resolveRunConfig, type SessionEnd, type TrainEvent, type TrainingSession } from '../core/train/index.ts';
 import { installKernels } from './native-kernels.ts';
+import { lowerThisThreadPriority } from './priority.ts';
 import { parseToWorker, type FromWorker, type MetricRow, type Progress, type TestOnlyFault, type ToWorker } from './protocol.ts';
 
 if (!parentPort) throw new Error('runner/worker.ts runs as a worker thread of the pool');
@@ -11,6 +12,8 @@ const port = parentPort;
 
 // Native gemm when built; the main thread reports the one fallback line.
 installKernels({ report: () => {} });
+// Below the app's own threads, so that charts stay smooth while runs use every core.
+lowerThisThreadPriority();
 
 type Snapshot = Extract<TrainEvent, { type: 'snapshot' }>;
 

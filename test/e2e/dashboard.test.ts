@@ -182,11 +182,22 @@ describe.skipIf(!!unavailable)('the dashboard in Chromium (browser mode)', () =>
       expect(m.painted).toBeGreaterThan(1000);
       expect(m.colours).toBeGreaterThan(8);
     }
-    // hover: the parameter's name and index, its effective step
+    // hover (once the last snapshot is shown): the parameter's name and index, its value and its effective step
+    const params = await api('runs.snapshots', { id, layer: 'layers.0.weight', kind: 'param', withData: true });
+    const lastParams = params.at(-1)!;
+    await page.waitForSelector(`[data-test=snapshot-step]:text("step ${lastParams.step} ·")`);
+    await page.waitForFunction(() => !(document as unknown as { querySelector(s: string): { textContent: string } | null }).querySelector('[data-test=layer-layers\\.0] .layer-title')?.textContent.includes('at step'));
     const box = (await page.locator('[data-test=layer-layers\\.0] .pl-heatmap canvas').boundingBox())!;
     await page.mouse.move(box.x + 12, box.y + 12);
     const tip = await page.waitForSelector('[role=tooltip]');
-    expect(await tip.textContent()).toMatch(/^layers\.0\.weight\[\d+, \d+\]effective step [\d.e-]+$/);
+    const tipText = (await tip.textContent()) ?? '';
+    const shown = /^layers\.0\.weight\[(\d+), (\d+)\]value (\S+)effective step [\d.e-]+$/.exec(tipText);
+    expect(shown, tipText).not.toBeNull();
+    // the value is the stored parameter value of that element at the last snapshot
+    const [row, col] = [Number(shown![1]), Number(shown![2])];
+    const stored = lastParams.data![row * lastParams.shape[1] + col];
+    // shown to 4 significant digits
+    expect(Math.abs(Number(shown![3].replace('−', '-')) - stored)).toBeLessThanOrEqual(5e-4 * Math.abs(stored));
     // the slider goes back to the first snapshot
     await page.locator('[data-test=step-slider]').fill('0');
     expect(await page.textContent('[data-test=snapshot-step]')).toMatch(/^step 1 · 1 \/ \d+$/);

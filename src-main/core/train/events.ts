@@ -21,7 +21,8 @@ export type TrainEvent =
       step: number;
       /** The tensor's name (`layers.0.weight`, `layers.0.bias`). */
       layer: string;
-      kind: 'effective_lr';
+      /** `effective_lr`: the step size each element used in this step; `param`: its values after the step. */
+      kind: 'effective_lr' | 'param';
       /** Shape of `data`: the tensor's shape, or a smaller grid of block means for a large tensor. */
       shape: number[];
       originalShape: number[];

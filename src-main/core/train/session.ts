@@ -7,7 +7,7 @@
 // step. At each evaluation: validation loss and accuracy (or R² and RMSE), the gradient norm,
 // the learning rate, and per tensor the update-to-parameter ratio; reduce-on-plateau and early
 // stopping watch the validation loss. Every `snapshotEvery` steps: the effective step size of
-// every tensor. Nothing is allocated per step beyond the emitted events.
+// every tensor (kind `effective_lr`) and its values after that step (kind `param`), on the same grid. Nothing is allocated per step beyond the emitted events.
 import type { Dataset } from '../data/types.ts';
 import { createModel, type Batch, type Model, type ModelWorkspace } from '../models/index.ts';
 import { globalNorm } from '../optim/gradients.ts';
@@ -291,7 +291,9 @@ export class TrainingSession {
   private emitSnapshots(step: number): void {
     for (const s of this.snapshots) {
       const eff = this.effectiveLr[s.group].subarray(s.view.offset, s.view.offset + numel(s.originalShape));
+      const values = this.params.groups[s.group].values.subarray(s.view.offset, s.view.offset + numel(s.originalShape));
       this.emit({ type: 'snapshot', step, layer: s.view.spec.name, kind: 'effective_lr', shape: s.shape, originalShape: s.originalShape, data: downsample(eff, s.originalShape, s.shape) });
+      this.emit({ type: 'snapshot', step, layer: s.view.spec.name, kind: 'param', shape: s.shape, originalShape: s.originalShape, data: downsample(values, s.originalShape, s.shape) });
     }
   }
 

@@ -17,6 +17,14 @@ export interface Host {
   onMenu(listener: (command: MenuCommand) => void): () => void;
 }
 
+const FILE_KINDS: Record<string, string> = { png: 'PNG image', svg: 'SVG image', csv: 'CSV table', json: 'JSON data' };
+
+/** The save dialog's file-type filter for a name's extension (none for an unknown one). */
+export function saveFilters(filename: string): { name: string; extensions: string[] }[] | undefined {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(filename)?.[1]?.toLowerCase();
+  return ext && FILE_KINDS[ext] ? [{ name: FILE_KINDS[ext], extensions: [ext] }] : undefined;
+}
+
 export function electronHost(bridge: PrecondBridge): Host {
   return {
     kind: 'electron',
@@ -28,7 +36,7 @@ export function electronHost(bridge: PrecondBridge): Host {
     },
     exportRun: (id, format) => bridge.saveRunExport(id, format),
     async saveBlob(blob, filename) {
-      return bridge.saveFile({ defaultName: filename, data: new Uint8Array(await blob.arrayBuffer()) });
+      return bridge.saveFile({ defaultName: filename, data: new Uint8Array(await blob.arrayBuffer()), filters: saveFilters(filename) });
     },
     onMenu: (listener) => bridge.onMenu(listener),
   };

@@ -1,5 +1,7 @@
 // The worker-thread runner on real SQLite files: parallel and queued runs, pause/resume, stop,
 // failing workers, load errors, throttled events, snapshots.
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataLoadError } from '../../../src-main/core/data/errors.ts';
@@ -107,6 +109,20 @@ describe('runner', () => {
     const gaps = batches.slice(1).map((e, i) => e.at - batches[i].at);
     // Timers never fire early by more than a millisecond or so.
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(45);
+  });
+
+  it.runIf(process.platform === 'linux')('trains in threads below normal priority, and leaves the main thread as it was', async () => {
+    // /proc/self/task/<tid>/stat: the nice value is field 19 (after the parenthesised name).
+    const niceOfThreads = () =>
+      readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
+    const main = getPriority(0);
+    const a = await runner.launch(digits(100_000));
+    await until(() => runner.active().some((r) => r.runId === a.runId && r.status === 'running'));
+    const during = niceOfThreads();
+    await runner.stop(a.runId);
+    await a.done;
+    expect(during.filter((n) => n === 10).length).toBeGreaterThanOrEqual(1);
+    expect(getPriority(0)).toBe(main);
   });
 
   it('the last progress event of a finished run says it is complete', async () => {

@@ -54,6 +54,19 @@ describe('training session', () => {
     expect(other.filter(([k]) => k === 'train_loss').map(([, , v]) => v)).not.toEqual(pa.filter(([k]) => k === 'train_loss').map(([, , v]) => v));
   });
 
+  it('snapshots the parameter values after the step, beside the effective steps', async () => {
+    const config = resolveRunConfig({ ...digits({ epochs: null, steps: 5, snapshotEvery: 1 }), model: { kind: 'mlp', hidden: [8] } });
+    const events: TrainEvent[] = [];
+    const session = createSession({ config, dataset: await data('digits'), onEvent: (e) => events.push(e) });
+    while (!session.advance({ maxSteps: 2 }));
+    const last = events.filter((e) => e.type === 'snapshot' && e.kind === 'param' && e.step === 5) as Extract<TrainEvent, { type: 'snapshot' }>[];
+    expect(last.map((s) => s.layer).sort()).toEqual([...session.params.byName.keys()].sort());
+    for (const s of last) expect(Array.from(s.data)).toEqual(Array.from(Float32Array.from(session.params.byName.get(s.layer)!.values)));
+    // and they move between steps
+    const first = events.find((e) => e.type === 'snapshot' && e.kind === 'param' && e.layer === 'layers.0.weight') as Extract<TrainEvent, { type: 'snapshot' }>;
+    expect(Array.from(first.data)).not.toEqual(Array.from(last.find((s) => s.layer === 'layers.0.weight')!.data));
+  });
+
   it('reports train loss every step, evaluations every epoch and at the end, snapshots, progress and the end', async () => {
     const events = await run(digits({ snapshotEvery: 20 }));
     const dataset = await data('digits');
@@ -80,7 +93,10 @@ describe('training session', () => {
     const walls = events.flatMap((e) => (e.type === 'metrics' ? [e.wallTime] : []));
     walls.slice(1).forEach((w, i) => expect(w).toBeGreaterThanOrEqual(walls[i]));
 
-    const snaps = events.filter((e) => e.type === 'snapshot') as Extract<TrainEvent, { type: 'snapshot' }>[];
+    const all = events.filter((e) => e.type === 'snapshot') as Extract<TrainEvent, { type: 'snapshot' }>[];
+    // Each step's effective steps, and the values after that step, of every tensor.
+    expect(all.filter((s) => s.kind === 'param').map((s) => [s.step, s.layer])).toEqual(all.filter((s) => s.kind === 'effective_lr').map((s) => [s.step, s.layer]));
+    const snaps = all.filter((s) => s.kind === 'effective_lr');
     const expectedSteps = [1, 20, 40, 60, 80, total];
     expect([...new Set(snaps.map((s) => s.step))]).toEqual(expectedSteps);
     expect(snaps.slice(0, 4).map((s) => [s.layer, s.kind, s.shape, s.originalShape])).toEqual([

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { decodeWire, encodeWire, type Method, type Params, type Result } from '../../src-main/api/protocol.ts';
-import { browserUnavailableReason, launchBrowser, newPage, screenshot } from '../helpers/browser.ts';
+import { readFileSync } from 'node:fs';
+import { browserUnavailableReason, launchBrowser, newPage, pngSize, screenshot } from '../helpers/browser.ts';
 import { rendererForTests, startBrowserMode, type BrowserMode } from '../helpers/dashboard.ts';
 
 const unavailable = browserUnavailableReason();
@@ -97,8 +98,11 @@ describe.skipIf(!!unavailable)('sweeps in Chromium (browser mode)', () => {
     await page.fill('[data-test=sweep-lr-from]', '1e-3');
     await page.fill('[data-test=sweep-lr-to]', '10');
     await page.fill('[data-test=sweep-lr-count]', '5');
-    await page.waitForFunction(() => (document as unknown as { querySelectorAll(s: string): ArrayLike<unknown> }).querySelectorAll('[data-test=sweep-lr-value]').length === 5);
-    expect(await page.locator('[data-test=sweep-lr-value]').allTextContents()).toEqual(['0.001', '0.01', '0.1', '1', '10']);
+    // The plan is the server's (debounced while typing): wait for the values of what was typed.
+    await page.waitForFunction(
+      (want) => Array.from((document as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string }> }).querySelectorAll('[data-test=sweep-lr-value]'), (e) => e.textContent).join(' ') === want,
+      '0.001 0.01 0.1 1 10',
+    );
     expect(await page.textContent('[data-test=sweep-run-count]')).toBe('5 runs');
     expect(await page.textContent('[data-test=start-sweep]')).toContain('Start sweep (5 runs)');
     // Planning launched nothing.
@@ -133,6 +137,22 @@ describe.skipIf(!!unavailable)('sweeps in Chromium (browser mode)', () => {
     const title = await page.getAttribute('[data-test=open-compare]', 'title');
     expect(link ?? title).toContain(`/compare?runs=${detail.runIds.join(',')}&group=optimizer.hyperparams.lr`);
     if (SHOTS) await screenshot(page, 'sweeps-goldilocks', { fullPage: true });
+
+    // The shared export menu on the Goldilocks chart: a PNG at 2× the canvas, and the plotted data as CSV.
+    const exported = async (format: 'png' | 'csv') => {
+      await page.click('[data-test=goldilocks] [data-test=export-toggle]');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-test=goldilocks] [data-test=export-${format}]`)]);
+      return { name: download.suggestedFilename(), bytes: readFileSync((await download.path())!) };
+    };
+    const box = (await page.locator('[data-test=goldilocks-canvas]').boundingBox())!;
+    const png = await exported('png');
+    expect(png.name).toBe(`sweep-${sweepId}-goldilocks-val_loss.png`);
+    expect(pngSize(png.bytes)).toEqual({ width: Math.round(box.width) * 2, height: Math.round(box.height) * 2 });
+    const csv = (await exported('csv')).bytes.toString('utf8').trim().split('\n');
+    expect(csv[0]).toBe('series,label,lr,value');
+    const memberRows = csv.filter((line) => line.startsWith('sgd members,')).map((line) => line.split(',').slice(-2).map(Number));
+    expect(memberRows).toEqual(detail.runs.map((r) => [r.hyperparams.lr, Number.isFinite(r.summary.val_loss) ? r.summary.val_loss : NaN]));
+    expect(csv.find((line) => line.startsWith('best,'))).toBe(`best,best lr (sgd),${best.hyperparams.lr},${best.summary.val_loss}`);
 
     // It is found again: in the sweep list, and by the runs filter.
     await page.click('[data-test=nav-Sweeps]');

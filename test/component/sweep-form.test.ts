@@ -57,6 +57,14 @@ describe('the Sweep card', () => {
     await w.find('[data-test=sweep-lr-count]').setValue(4);
     await until(() => expect(w.find('[data-test="sweep-error-lr.count"]').exists()).toBe(false));
     expect(lrValues(w)).toEqual(['1e-4', '0.002154', '0.04642', '1']);
+    // A field inside a list: `seed.values[1]` is shown under the seed list.
+    await w.find('[data-test=sweep-seed-on]').setValue(true);
+    await w.find('[data-test=sweep-seed-kind]').setValue('list');
+    await w.find('[data-test=sweep-seed-list]').setValue('0, -3');
+    await until(() => expect(w.find('[data-test="sweep-error-seed.values"]').text()).toMatch(/^seed\.values\[1\]: a whole-number seed ≥ 0/));
+    await w.find('[data-test=sweep-seed-list]').setValue('0, 3, 0');
+    await until(() => expect(w.find('[data-test="sweep-error-seed.values"]').text()).toBe('seed.values[2]: 0 is already seed.values[0]; each value once'));
+    await w.find('[data-test=sweep-seed-on]').setValue(false);
     // The base config's own errors keep the sweep from being planned at all.
     await w.find('[data-test=epochs]').setValue(0);
     await until(() => expect(w.find('[data-test=start-sweep]').attributes('disabled')).toBeDefined());

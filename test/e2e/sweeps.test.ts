@@ -154,6 +154,13 @@ describe.skipIf(!!unavailable)('sweeps in Chromium (browser mode)', () => {
     expect(memberRows).toEqual(detail.runs.map((r) => [r.hyperparams.lr, Number.isFinite(r.summary.val_loss) ? r.summary.val_loss : NaN]));
     expect(csv.find((line) => line.startsWith('best,'))).toBe(`best,best lr (sgd),${best.hyperparams.lr},${best.summary.val_loss}`);
 
+    // A member opens in the run view, which links back to its sweep.
+    await page.click(`[data-test=member-${best.id}]`);
+    await page.waitForURL(new RegExp(`#/runs/${best.id}$`));
+    await page.click('[data-test=run-sweep]');
+    await page.waitForURL(new RegExp(`#/sweeps/${sweepId}$`));
+    await page.waitForSelector('[data-test=goldilocks-best]');
+
     // It is found again: in the sweep list, and by the runs filter.
     await page.click('[data-test=nav-Sweeps]');
     await page.waitForSelector(`[data-test=sweep-row-${sweepId}]`);

@@ -170,6 +170,26 @@ describe.skipIf(!!unavailable)('sweeps in Chromium (browser mode)', () => {
     await page.context().close();
   });
 
+  test('the Sweep view follows its members live: a run still training, one diverging, then the training one stopped', async () => {
+    const { page, errors } = await newPage(browser, { width: 1400, height: 1000 });
+    // One member that cannot finish on its own (10^5 epochs) and one that blows up at once.
+    const base = { model: { kind: 'mlp', hidden: [16] }, optimizer: { name: 'sgd', hyperparams: {} }, data: { source: 'iris' }, training: { epochs: 100_000 } };
+    const { sweepId, runIds } = await api('sweeps.start', { base, lr: { kind: 'list', values: [0.05, 1e6] } });
+    await page.goto(`${server.url}#/sweeps/${sweepId}`);
+    await page.waitForSelector('[data-test=goldilocks-active]:text("1 still training")', { timeout: 60_000 });
+    await page.waitForSelector('[data-test=goldilocks-diverged]:text("lr 1e6")', { timeout: 60_000 });
+    expect(await page.textContent('[data-test=goldilocks-best]')).toBe('No run has finished yet.');
+    expect((await api('runs.get', { id: runIds[0] })).status).toBe('running');
+    if (SHOTS) await screenshot(page, 'sweeps-live', { selector: '[data-test=goldilocks]' });
+    await api('runner.stop', { runId: runIds[0] });
+    // Without a reload: the stopped member leaves "still training", its status badge changes.
+    await page.waitForSelector('[data-test=goldilocks-active]', { state: 'detached', timeout: 30_000 });
+    await page.waitForSelector('[data-test=count-stopped]');
+    expect(await page.textContent(`[data-test=member-${runIds[0]}] [data-test=status]`)).toBe('stopped');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   test.skipIf(!SHOTS)('screenshots: 7 learning rates × 3 seeds of SGD and Adam on iris (the means, the seeds, both marks), dark', async () => {
     const base = { model: { kind: 'mlp', hidden: [32] }, optimizer: { name: 'sgd', hyperparams: {} }, data: { source: 'iris' }, training: { epochs: 10 } };
     const { sweepId, runIds } = await api('sweeps.start', { base, lr: { kind: 'log', from: 1e-3, to: 10, count: 7 }, seed: { kind: 'range', from: 0, count: 3 }, optimizers: [{ name: 'sgd' }, { name: 'adam' }] });

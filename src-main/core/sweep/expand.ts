@@ -114,7 +114,7 @@ export function parseSweepSpec(input: unknown): ParsedSweepSpec {
 /** `0.001`, `1e-4`, `3.16e-4`: short and exact enough to tell the members apart. */
 export function formatLr(lr: number): string {
   const short = Number(lr.toPrecision(3));
-  return Math.abs(short) >= 1e-3 && Math.abs(short) < 1e4 ? String(short) : short.toExponential();
+  return Math.abs(short) >= 1e-3 && Math.abs(short) < 1e4 ? String(short) : short.toExponential().replace('e+', 'e');
 }
 
 function datasetName(source: string): string {

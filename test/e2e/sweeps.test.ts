@@ -180,6 +180,12 @@ describe.skipIf(!!unavailable)('sweeps in Chromium (browser mode)', () => {
     await page.waitForSelector('[data-test=goldilocks-diverged]:text("lr 1e6")', { timeout: 60_000 });
     expect(await page.textContent('[data-test=goldilocks-best]')).toBe('No run has finished yet.');
     expect((await api('runs.get', { id: runIds[0] })).status).toBe('running');
+    // Progress refreshes the training member's latest validation loss in its row (and its hollow dot).
+    await page.waitForFunction(
+      (id) => /^\d/.test((document as unknown as { querySelector(s: string): { textContent: string } | null }).querySelector(`[data-test=member-${id}] [data-test=member-metric]`)?.textContent?.trim() ?? ''),
+      runIds[0],
+      { timeout: 30_000 },
+    );
     if (SHOTS) await screenshot(page, 'sweeps-live', { selector: '[data-test=goldilocks]' });
     await api('runner.stop', { runId: runIds[0] });
     // Without a reload: the stopped member leaves "still training", its status badge changes.

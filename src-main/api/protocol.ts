@@ -189,8 +189,8 @@ export const RunSummarySchema = z.object({
   notes: z.string(),
   tags: z.array(z.string()),
   archived: z.boolean(),
-  /** The sweep the run is a member of (sweeps.*), or null. */
-  sweepId: int.nullable(),
+  /** The sweep the run is a member of (sweeps.*), or null. Optional so run summaries made before sweeps (fixtures, other builds) still fit; the store always sets it. */
+  sweepId: int.nullable().optional(),
   summary: z.record(z.string(), anyNumber),
   lastStep: int.nullable(),
 });

@@ -80,12 +80,13 @@ export function seedValues(axis: SeedAxis): number[] {
   return Array.from({ length: axis.count }, (_, k) => axis.from + k);
 }
 
-function noRepeats<T>(values: readonly T[], field: string): void {
-  const seen = new Map<T, number>();
+/** Each value once: a repeat is a SweepError naming both places. `key` says when two values are the same. */
+function noRepeats<T>(values: readonly T[], field: string, key: (v: T) => unknown = (v) => v): void {
+  const seen = new Map<unknown, number>();
   values.forEach((v, i) => {
-    const first = seen.get(v);
+    const first = seen.get(key(v));
     if (first !== undefined) throw new SweepError(`${field}[${i}]`, `${field}[${i}]: ${showValue(v)} is already ${field}[${first}]; each value once`);
-    seen.set(v, i);
+    seen.set(key(v), i);
   });
 }
 
@@ -182,10 +183,7 @@ export function expandSweep(input: unknown): ExpandedSweep {
   }
   const lrs = spec.lr ? lrValues(spec.lr) : null;
   const seeds = spec.seed ? seedValues(spec.seed) : null;
-  if (spec.optimizers) {
-    const names = spec.optimizers.map((o) => `${o.name}|${o.preset ?? ''}|${JSON.stringify(o.hyperparams ?? null)}`);
-    noRepeats(names, 'optimizers');
-  }
+  if (spec.optimizers) noRepeats(spec.optimizers, 'optimizers', (o) => JSON.stringify([o.name, o.preset ?? null, o.hyperparams ?? null]));
   const optimizerAxis: (SweepOptimizer | null)[] = spec.optimizers ?? [null];
   const total = optimizerAxis.length * (lrs?.length ?? 1) * (seeds?.length ?? 1);
   if (total > MAX_SWEEP_RUNS) {

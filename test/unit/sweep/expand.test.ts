@@ -88,6 +88,11 @@ describe('expandSweep', () => {
     ]);
   });
 
+  it('takes the same optimizer twice with different values (SGD with and without momentum)', () => {
+    const s = expandSweep({ base, optimizers: [{ name: 'sgd', hyperparams: { lr: 0.1 } }, { name: 'sgd', hyperparams: { lr: 0.1, momentum: 0.9 } }] });
+    expect(s.members.map((m) => (m.config.optimizer.hyperparams as unknown as Record<string, unknown>).momentum)).toEqual([0, 0.9]);
+  });
+
   it('keeps a given name', () => {
     expect(expandSweep({ base, name: '  my sweep ', seed: { kind: 'list', values: [1, 2] } }).name).toBe('my sweep');
   });
@@ -112,7 +117,7 @@ describe('a bad sweep is a SweepError naming the field', () => {
     ['unknown optimizer', { base, optimizers: [{ name: 'sgd' }, { name: 'adamm' }] }, 'optimizers[1].name', /run 2 of 2 \(optimizer adamm\): .*adamm/],
     ['bad optimizer hyperparameter', { base, optimizers: [{ name: 'adam', hyperparams: { betas: [0.9, 2] } }] }, 'optimizers[0].hyperparams.betas[1]', /betas/],
     ['bad base field', { base: { ...base, training: { epochs: 0 } }, lr: { kind: 'list', values: [0.1] } }, 'base.training.epochs', /run 1 of 1 \(lr 0\.1\): training\.epochs: expected a whole number ≥ 1, found 0/],
-    ['optimizer twice', { base, optimizers: [{ name: 'sgd' }, { name: 'sgd' }] }, 'optimizers[1]', /already optimizers\[0\]/],
+    ['optimizer twice', { base, optimizers: [{ name: 'sgd' }, { name: 'sgd' }] }, 'optimizers[1]', /^optimizers\[1\]: \{"name":"sgd"\} is already optimizers\[0\]; each value once$/],
   ];
   it.each(cases)('%s', (_what, spec, field, message) => {
     const err = sweepError(spec);

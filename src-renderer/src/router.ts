@@ -4,6 +4,8 @@ import DatasetsView from './views/DatasetsView.vue';
 import NewRunView from './views/NewRunView.vue';
 import RunsView from './views/RunsView.vue';
 import LiveRunView from './views/LiveRunView.vue';
+import PlaygroundView from './views/PlaygroundView.vue';
+import CompareView from './views/CompareView.vue';
 import SweepsView from './views/SweepsView.vue';
 import SweepView from './views/SweepView.vue';
 
@@ -13,9 +15,10 @@ export const routes: RouteRecordRaw[] = [
   { path: '/new', name: 'new-run', component: NewRunView, meta: { title: 'New run' } },
   { path: '/runs', name: 'runs', component: RunsView, meta: { title: 'Runs' } },
   { path: '/runs/:id(\\d+)', name: 'run', component: LiveRunView, props: (r) => ({ id: Number(r.params.id) }), meta: { title: 'Run' } },
+  { path: '/compare', name: 'compare', component: CompareView, meta: { title: 'Compare' } },
+  { path: '/playground', name: 'playground', component: PlaygroundView, meta: { title: 'Playground' } },
   { path: '/sweeps', name: 'sweeps', component: SweepsView, meta: { title: 'Sweeps' } },
   { path: '/sweeps/:id(\\d+)', name: 'sweep', component: SweepView, props: (r) => ({ id: Number(r.params.id) }), meta: { title: 'Sweep' } },
-  // Part 2 (issue 7): /compare, /playground.
   { path: '/:rest(.*)*', redirect: '/datasets' },
 ];
 

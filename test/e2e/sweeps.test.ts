@@ -132,10 +132,8 @@ describe.skipIf(!!unavailable)('sweeps in Chromium (browser mode)', () => {
     // The chart draws both marks: the red ✕ of the diverged lr and the green ring of the best.
     expect(await pixelsNear(page, '[data-test=goldilocks-canvas]', '--pl-danger')).toBeGreaterThan(40);
     expect(await pixelsNear(page, '[data-test=goldilocks-canvas]', '--pl-success')).toBeGreaterThan(40);
-    // The comparison link carries the members and the lr grouping.
-    const link = await page.getAttribute('[data-test=open-compare]', 'href').catch(() => null);
-    const title = await page.getAttribute('[data-test=open-compare]', 'title');
-    expect(link ?? title).toContain(`/compare?runs=${detail.runIds.join(',')}&group=optimizer.hyperparams.lr`);
+    // "Open as comparison": Compare with the members, grouped by learning rate.
+    expect(await page.getAttribute('[data-test=open-compare]', 'href')).toBe(`#/compare?runs=${detail.runIds.join(',')}&group=optimizer.hyperparams.lr`);
     if (SHOTS) await screenshot(page, 'sweeps-goldilocks', { fullPage: true });
 
     // The shared export menu on the Goldilocks chart: a PNG at 2× the canvas, and the plotted data as CSV.
@@ -153,6 +151,13 @@ describe.skipIf(!!unavailable)('sweeps in Chromium (browser mode)', () => {
     const memberRows = csv.filter((line) => line.startsWith('sgd members,')).map((line) => line.split(',').slice(-2).map(Number));
     expect(memberRows).toEqual(detail.runs.map((r) => [r.hyperparams.lr, Number.isFinite(r.summary.val_loss) ? r.summary.val_loss : NaN]));
     expect(csv.find((line) => line.startsWith('best,'))).toBe(`best,best lr (sgd),${best.hyperparams.lr},${best.summary.val_loss}`);
+
+    await page.click('[data-test=open-compare]');
+    await page.waitForSelector('[data-test=diff-table]');
+    for (const id of detail.runIds) await page.waitForSelector(`[data-test=diff-row-${id}]`);
+    expect(await page.getAttribute('[data-test=diff-column].grouped button', 'data-path')).toBe('optimizer.hyperparams.lr');
+    await page.goBack();
+    await page.waitForSelector('[data-test=goldilocks-best]');
 
     // A member opens in the run view, which links back to its sweep.
     await page.click(`[data-test=member-${best.id}]`);

@@ -177,7 +177,7 @@ export class WorkerPool implements Runner {
       schema: loaded.preprocessing.columns,
     });
     this.checkOpen();
-    const id = this.store.createRun({ config: config as unknown as RunConfig, name: options.name, tags: options.tags, notes: options.notes, datasetId });
+    const id = this.store.createRun({ config: config as unknown as RunConfig, name: options.name, tags: options.tags, notes: options.notes, datasetId, sweepId: options.sweepId });
     let settle!: (o: RunOutcome) => void;
     const done = new Promise<RunOutcome>((r) => (settle = r));
     const run: ActiveRun = {

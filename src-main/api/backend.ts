@@ -10,6 +10,7 @@ import { datasetHandlers } from './handlers/datasets.ts';
 import { metaHandlers } from './handlers/meta.ts';
 import { runHandlers } from './handlers/runs.ts';
 import { runnerHandlers } from './handlers/runner.ts';
+import { sweepHandlers } from './handlers/sweeps.ts';
 import {
   DEFAULT_SUBSCRIPTION,
   METHODS,
@@ -54,6 +55,13 @@ export interface CallContext {
 export type Handler<M extends Method> = (params: ValidParams<M>, call: CallContext) => Result<M> | Promise<Result<M>>;
 export type Handlers = { [M in Method]: Handler<M> };
 
+/** A zod issue's path as a field name (`lr.count`, `runIds[2]`); undefined for the params themselves. */
+function fieldOf(path: readonly PropertyKey[]): string | undefined {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
+  return out || undefined;
+}
+
 export class Backend {
   private readonly handlers: Handlers;
   private readonly connections = new Set<Connection>();
@@ -69,6 +77,7 @@ export class Backend {
       ...runHandlers(this.ctx),
       ...runnerHandlers(this.ctx),
       ...metaHandlers(this.ctx),
+      ...sweepHandlers(this.ctx),
       'events.subscribe': (subscription, call) => {
         if (!call.connection) throw new ApiError('unavailable', 'events.subscribe needs a connection');
         call.connection.subscription = subscription;
@@ -81,7 +90,7 @@ export class Backend {
   /** Validates `params` for `method` and runs it; throws ApiError (or a known error) on failure. */
   async call<M extends Method>(method: M, params: Params<M> | unknown, connection: Connection | null = null): Promise<Result<M>> {
     const parsed = METHODS[method].params.safeParse(params ?? {});
-    if (!parsed.success) throw new ApiError('bad-request', `${method}: ${describeZodError(parsed.error)}`);
+    if (!parsed.success) throw new ApiError('bad-request', `${method}: ${describeZodError(parsed.error)}`, fieldOf(parsed.error.issues[0]?.path ?? []));
     const handler = this.handlers[method] as Handler<M>;
     return handler(parsed.data as ValidParams<M>, { connection });
   }

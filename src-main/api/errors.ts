@@ -5,6 +5,7 @@ import { ZodError } from 'zod';
 import { DataLoadError } from '../core/data/errors.ts';
 import { ConfigError } from '../core/optim/errors.ts';
 import { RunConfigError } from '../core/train/config.ts';
+import { SweepError } from '../core/sweep/expand.ts';
 import { RunnerError } from '../runner/pool.ts';
 import { StoreError } from '../store/errors.ts';
 import { describeZodError, type ApiErrorCode, type ApiErrorInfo } from './protocol.ts';
@@ -39,6 +40,7 @@ export function toApiError(err: unknown, log: (text: string) => void = () => {})
   if (err instanceof DataLoadError) return { code: 'data', message: firstLine(err.message), data: err.toJSON() };
   if (err instanceof ConfigError) return { code: 'config', message: firstLine(err.message), field: err.field };
   if (err instanceof RunConfigError) return { code: 'config', message: firstLine(err.message), field: err.field };
+  if (err instanceof SweepError) return { code: 'config', message: firstLine(err.message), field: err.field };
   if (err instanceof RunnerError) return { code: RUNNER_CODES[err.code], message: firstLine(err.message) };
   if (err instanceof StoreError) return { code: STORE_CODES[err.code] ?? 'store', message: firstLine(err.message) };
   if (err instanceof ZodError) return { code: 'bad-request', message: describeZodError(err) };

@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { TARGET_SCALING_METHODS } from '../core/data/types.ts';
 import { RUN_STATUSES } from '../store/types.ts';
+import { SweepSpecSchema } from '../core/sweep/spec.ts';
 
 // Pure core functions and constants both sides use: the run config's defaults, a run's default
 // name, and how many steps a run plans (the New run form shows what the backend will do).
@@ -201,6 +202,8 @@ export const RunSummarySchema = z.object({
   notes: z.string(),
   tags: z.array(z.string()),
   archived: z.boolean(),
+  /** The sweep the run is a member of (sweeps.*), or null. Optional so run summaries made before sweeps (fixtures, other builds) still fit; the store always sets it. */
+  sweepId: int.nullable().optional(),
   summary: z.record(z.string(), anyNumber),
   lastStep: int.nullable(),
 });
@@ -239,6 +242,8 @@ export const RunFilterSchema = z.strictObject({
   tag: z.union([z.string(), z.array(z.string())]).optional(),
   text: z.string().optional(),
   archived: z.enum(['exclude', 'only', 'include']).optional(),
+  /** Members of this sweep only. */
+  sweep: int.positive().optional(),
   where: z
     .array(z.strictObject({ key: nonEmpty, op: z.enum(['=', '!=', '<', '<=', '>', '>=']), value: z.union([finite, z.string(), z.boolean()]) }))
     .optional(),
@@ -439,6 +444,63 @@ export const StartParamsSchema = z.strictObject({
   notes: z.string().max(100_000).optional(),
 });
 
+// --- sweeps (issue 7): one config over learning rates, seeds or optimizers -------------------
+
+export { SweepSpecSchema };
+export type { SweepSpec } from '../core/sweep/spec.ts';
+
+const SweepPointSchema = z.object({ lr: finite.optional(), seed: int.optional(), optimizer: z.string().optional() });
+export type SweepPoint = z.infer<typeof SweepPointSchema>;
+
+/** What a sweep would launch: the axes' values and each member's name and point (sweeps.plan). */
+export const SweepPlanSchema = z.object({
+  name: z.string(),
+  lrs: z.array(finite).nullable(),
+  seeds: z.array(int).nullable(),
+  optimizers: z.array(z.string()).nullable(),
+  members: z.array(z.object({ index: int, name: z.string(), point: SweepPointSchema })),
+});
+export type SweepPlan = z.infer<typeof SweepPlanSchema>;
+
+export const SweepSummarySchema = z.object({
+  id: int.positive(),
+  name: z.string(),
+  spec: z.unknown(),
+  createdAt: z.string(),
+  runIds: z.array(runId),
+  statusCounts: z.partialRecord(RunStatusSchema, int),
+  /** Each member's place on the axes, read from its stored config. */
+  members: z.array(z.object({ runId, optimizer: z.string(), lr: finite.nullable(), seed: int.nullable() })),
+});
+export type SweepSummary = z.infer<typeof SweepSummarySchema>;
+
+const AnalyzedMemberSchema = z.object({
+  runId,
+  optimizer: z.string(),
+  lr: finite,
+  seed: int.nullable(),
+  state: z.enum(['finished', 'diverged', 'active', 'ended']),
+  value: finite.nullable(),
+  divergedStep: int.nullable(),
+});
+const LrMeanSchema = z.object({ optimizer: z.string(), lr: finite, mean: finite, count: int, runIds: z.array(runId) });
+
+/** The Goldilocks reading of a sweep (core/sweep/analysis.ts): per-member states, means over seeds, the best lr, the diverged. */
+export const SweepAnalysisSchema = z.object({
+  metric: z.string(),
+  higherIsBetter: z.boolean(),
+  members: z.array(AnalyzedMemberSchema),
+  means: z.array(LrMeanSchema),
+  best: LrMeanSchema.nullable(),
+  diverged: z.array(AnalyzedMemberSchema),
+  counts: z.object({ finished: int, diverged: int, active: int, ended: int }),
+});
+export type SweepAnalysis = z.infer<typeof SweepAnalysisSchema>;
+
+/** A sweep with its member runs (their status, hyperparameters and final metrics) and its Goldilocks reading. */
+export const SweepDetailSchema = SweepSummarySchema.extend({ runs: z.array(RunSummarySchema), analysis: SweepAnalysisSchema });
+export type SweepDetail = z.infer<typeof SweepDetailSchema>;
+
 // --- the method table -----------------------------------------------------------------------
 
 const none = z.strictObject({});
@@ -540,8 +602,15 @@ export const METHODS = {
     z.object({ lrs: z.array(anyNumber), stride: int.positive(), steps: int, driver: z.enum(['step', 'metric']) }),
   ),
 
-  // Part 2 (issue 7) adds its namespaces here: 'sweeps.*' (start a sweep over lrs, seeds or
-  // optimizers; list its runs), 'playground.*' (surfaces, optimizer paths from core/surfaces).
+  /** The members a sweep spec expands to, every config checked as sweeps.start would; launches nothing. */
+  'sweeps.plan': method(SweepSpecSchema, SweepPlanSchema),
+  /** Checks every member first (a bad field fails the whole sweep, nothing launched), records the sweep, launches its runs on the pool. */
+  'sweeps.start': method(SweepSpecSchema, z.object({ sweepId: int.positive(), runIds: z.array(runId) })),
+  /** A sweep, its runs, and its analysis by `metric` (default: val_loss when the members have it, else train_loss). */
+  'sweeps.get': method(z.strictObject({ id: int.positive(), metric: nonEmpty.max(200).optional() }), SweepDetailSchema),
+  'sweeps.list': method(none, z.array(SweepSummarySchema)),
+
+  // Part 2 (issue 7) adds its namespaces here: 'playground.*' (surfaces, optimizer paths from core/surfaces).
 } as const;
 
 export type Method = keyof typeof METHODS;

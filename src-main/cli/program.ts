@@ -6,6 +6,7 @@ import { registerPath } from './commands/path.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTrain } from './commands/train.ts';
+import { registerSweep } from './commands/sweep.ts';
 
 /** Builds the `precond` command tree. Each subcommand lives in its own module under commands/. */
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     });
   registerInfo(program);
   registerTrain(program);
+  registerSweep(program);
   registerRuns(program);
   registerReplay(program);
   registerPath(program);

@@ -87,6 +87,10 @@ interface ActiveRun {
   readonly fault: TestOnlyFault | null;
   worker: PoolWorker | null;
   stopping: boolean;
+  /** A pause was asked for and the worker has not yet said it stopped between slices. */
+  pausing: boolean;
+  /** pause() calls waiting for the worker's word (or for resume, stop or the end). */
+  pauseWaiters: (() => void)[];
   stopTimer: NodeJS.Timeout | null;
   readonly done: Promise<RunOutcome>;
   readonly settle: (o: RunOutcome) => void;
@@ -173,7 +177,7 @@ export class WorkerPool implements Runner {
       schema: loaded.preprocessing.columns,
     });
     this.checkOpen();
-    const id = this.store.createRun({ config: config as unknown as RunConfig, name: options.name, tags: options.tags, notes: options.notes, datasetId });
+    const id = this.store.createRun({ config: config as unknown as RunConfig, name: options.name, tags: options.tags, notes: options.notes, datasetId, sweepId: options.sweepId });
     let settle!: (o: RunOutcome) => void;
     const done = new Promise<RunOutcome>((r) => (settle = r));
     const run: ActiveRun = {
@@ -184,6 +188,8 @@ export class WorkerPool implements Runner {
       fault: options.testOnlyFault ?? null,
       worker: null,
       stopping: false,
+      pausing: false,
+      pauseWaiters: [],
       stopTimer: null,
       done,
       settle,
@@ -204,12 +210,33 @@ export class WorkerPool implements Runner {
     const run = this.owned(runId);
     if (run.status === 'paused') return;
     if (run.status !== 'running') throw new RunnerError('conflict', `run ${runId} is ${run.status}; only a running run can be paused`);
-    this.setStatus(run, 'paused');
-    this.post(run, { type: 'pause', runId });
+    // The run is marked paused once its worker has stopped between slices and sent the points of
+    // its last slice: from then on its stored steps do not move (marking it at once let a last
+    // batch land after the pause was shown).
+    const acknowledged = new Promise<void>((resolve) => run.pauseWaiters.push(resolve));
+    if (!run.pausing) {
+      run.pausing = true;
+      this.post(run, { type: 'pause', runId });
+    }
+    await acknowledged;
+  }
+
+  /** Ends a pending pause: `paused` when the worker said so, else (resumed, stopped, ended) as it is. */
+  private settlePause(run: ActiveRun, paused: boolean): void {
+    if (!run.pausing) return;
+    run.pausing = false;
+    if (paused && run.status === 'running') this.setStatus(run, 'paused');
+    for (const resolve of run.pauseWaiters.splice(0)) resolve();
   }
 
   async resume(runId: number): Promise<void> {
     const run = this.owned(runId);
+    if (run.pausing) {
+      // Resumed before the worker paused: it goes on (or comes back at once if it had paused).
+      this.post(run, { type: 'resume', runId });
+      this.settlePause(run, false);
+      return;
+    }
     if (run.status === 'running') return;
     if (run.status !== 'paused') throw new RunnerError('conflict', `run ${runId} is ${run.status}; only a paused run can be resumed`);
     this.setStatus(run, 'running');
@@ -323,8 +350,10 @@ export class WorkerPool implements Runner {
         case 'failed':
           this.fail(run, msg.error);
           break;
-        case 'started':
         case 'paused':
+          this.settlePause(run, true);
+          break;
+        case 'started':
         case 'resumed':
           break;
       }
@@ -362,6 +391,7 @@ export class WorkerPool implements Runner {
   private end(run: ActiveRun, outcome: RunOutcome): void {
     if (!this.runs.has(run.id)) return;
     this.runs.delete(run.id);
+    this.settlePause(run, false);
     if (run.stopTimer) clearTimeout(run.stopTimer);
     // A run paused while its last slice finished: it was running when it ended.
     if (run.status === 'paused' && outcome.status !== 'stopped' && outcome.status !== 'failed') this.store.resumeRun(run.id);

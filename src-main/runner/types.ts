@@ -42,6 +42,8 @@ export interface StartOptions {
   name?: string;
   tags?: string[];
   notes?: string;
+  /** The sweep the run is a member of (recorded in the store first: RunStore.createSweep). */
+  sweepId?: number;
 }
 
 export interface Runner {

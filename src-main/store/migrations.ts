@@ -159,6 +159,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'sweeps (one config over learning rates, seeds or optimizers) and the sweep each run belongs to',
+    up(db) {
+      db.exec(`
+        CREATE TABLE sweeps (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          spec TEXT NOT NULL CHECK (json_valid(spec)),
+          created_at INTEGER NOT NULL
+        );
+        ALTER TABLE runs ADD COLUMN sweep_id INTEGER REFERENCES sweeps (id) ON DELETE SET NULL;
+        CREATE INDEX runs_by_sweep ON runs (sweep_id);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -35,6 +35,7 @@ export const COLUMN_KEYS: Record<string, string> = {
   started: 'r.started_at',
   ended: 'r.ended_at',
   steps: '(SELECT max(last_step) FROM series s WHERE s.run_id = r.id)',
+  sweep: 'r.sweep_id',
 };
 
 const JSON_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*(\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*)*$/;
@@ -108,6 +109,11 @@ export function listRuns(db: Database.Database, file: string, filter: RunFilter 
   if (filter.dataset) {
     where.push('(r.dataset_name = ? OR r.data_source = ?)');
     params.push(filter.dataset, filter.dataset);
+  }
+  if (filter.sweep !== undefined) {
+    if (!Number.isSafeInteger(filter.sweep)) throw new StoreError('invalid', `sweep ${JSON.stringify(filter.sweep)} is not a sweep id`, file);
+    where.push('r.sweep_id = ?');
+    params.push(filter.sweep);
   }
   for (const tag of filter.tag === undefined ? [] : Array.isArray(filter.tag) ? filter.tag : [filter.tag]) {
     where.push('EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.tag = ?)');
@@ -200,6 +206,7 @@ function summarize(db: Database.Database, rows: RunRow[]): RunSummary[] {
       notes: r.notes,
       tags: tags.get(r.id) ?? [],
       archived: r.archived === 1,
+      sweepId: r.sweep_id ?? null,
       summary: s?.values ?? {},
       lastStep: s?.lastStep ?? null,
     };

@@ -30,6 +30,7 @@ export interface RunRow {
   owner_host: string | null;
   owner_start: string | null;
   last_write_at: number | null;
+  sweep_id: number | null;
 }
 
 /** Allowed status changes: from -> to. `interrupted` is set by recovery only. */
@@ -87,13 +88,17 @@ export function createRun(db: Database.Database, file: string, input: NewRun): n
   const config = checkConfig(input.config, file);
   const name = input.name === undefined ? defaultRunName(config) : checkName(input.name, file);
   const tags = [...new Set((input.tags ?? []).map((t) => checkTag(t, file)))];
+  const sweepId = input.sweepId ?? null;
+  if (sweepId !== null && !(Number.isSafeInteger(sweepId) && db.prepare('SELECT 1 FROM sweeps WHERE id = ?').get(sweepId))) {
+    throw new StoreError('not-found', `sweep ${sweepId} not found in ${file}`, file);
+  }
   const owner = currentOwner();
   return db.transaction(() => {
     const { lastInsertRowid } = db
       .prepare(
         `INSERT INTO runs (name, status, config, optimizer, model_kind, data_source, dataset_name, dataset_id,
-           created_at, notes, owner_pid, owner_host, owner_start)
-         VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           created_at, notes, owner_pid, owner_host, owner_start, sweep_id)
+         VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         name,
@@ -108,6 +113,7 @@ export function createRun(db: Database.Database, file: string, input: NewRun): n
         owner.pid,
         owner.host,
         owner.start,
+        sweepId,
       );
     const id = Number(lastInsertRowid);
     const addTag = db.prepare('INSERT INTO run_tags (run_id, tag) VALUES (?, ?)');

@@ -7,6 +7,7 @@ import { ensureDbFolder } from './location.ts';
 import { APPLICATION_ID, migrate, SCHEMA_VERSION } from './migrations.ts';
 import { getRun, listRuns } from './queries.ts';
 import * as runs from './runs.ts';
+import * as sweeps from './sweeps.ts';
 import { SeriesReader } from './series.ts';
 import type {
   DatasetInfo,
@@ -14,6 +15,7 @@ import type {
   EndStatus,
   ExportRow,
   NewRun,
+  NewSweep,
   RunDetail,
   RunFilter,
   RunSummary,
@@ -23,6 +25,7 @@ import type {
   SnapshotInput,
   SnapshotQuery,
   StepAt,
+  SweepRecord,
 } from './types.ts';
 import { MetricWriter, type WriterOptions } from './writer.ts';
 
@@ -221,6 +224,27 @@ export class RunStore {
   deleteRun(id: number): void {
     this.guard('deleting a run', () => runs.deleteRun(this.db, this.file, id));
     this.writer.forgetRun(id);
+  }
+
+  // --- sweeps ------------------------------------------------------------------------------
+
+  /** Records a sweep (its runs are then created with `sweepId`); returns its id. */
+  createSweep(input: NewSweep): number {
+    return this.guard('creating a sweep', () => sweeps.createSweep(this.db, this.file, input));
+  }
+
+  getSweep(id: number): SweepRecord {
+    return this.guard('reading a sweep', () => sweeps.getSweep(this.db, this.file, id));
+  }
+
+  /** Every sweep, newest first. */
+  listSweeps(limit?: number): SweepRecord[] {
+    return this.guard('listing sweeps', () => sweeps.listSweeps(this.db, limit));
+  }
+
+  /** Deletes a sweep's record; its runs are kept, no longer in a sweep. */
+  deleteSweep(id: number): void {
+    this.guard('deleting a sweep', () => sweeps.deleteSweep(this.db, this.file, id));
   }
 
   // --- points -------------------------------------------------------------------------------

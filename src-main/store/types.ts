@@ -121,6 +121,29 @@ export interface NewRun {
   datasetId?: number | null;
   tags?: string[];
   notes?: string;
+  /** The sweep this run is a member of (see RunStore.createSweep). */
+  sweepId?: number | null;
+}
+
+/** A sweep as it is recorded before its runs: a name and the spec it was expanded from. */
+export interface NewSweep {
+  name: string;
+  /** The sweep spec as given (JSON; core/sweep/spec.ts), kept so the sweep can be redone. */
+  spec: unknown;
+}
+
+export interface SweepRecord {
+  id: number;
+  name: string;
+  spec: unknown;
+  /** ISO 8601 (UTC). */
+  createdAt: string;
+  /** Its member runs, in the order they were created (deleted runs are gone from it). */
+  runIds: number[];
+  /** How many members are in each status. */
+  statusCounts: Partial<Record<RunStatus, number>>;
+  /** Each member's place on the axes, from its stored config (lr and seed null where absent). */
+  members: { runId: number; optimizer: string; lr: number | null; seed: number | null }[];
 }
 
 /** The process that owns an active run. */
@@ -152,6 +175,8 @@ export interface RunSummary {
   notes: string;
   tags: string[];
   archived: boolean;
+  /** The sweep the run is a member of, or null. */
+  sweepId: number | null;
   /** Latest value of every metric key, overridden by the final values. NaN stays NaN. */
   summary: Record<string, number>;
   /** Highest step logged for any key, null before the first point. */
@@ -207,6 +232,8 @@ export interface RunFilter {
   tag?: string | string[];
   /** Case-insensitive substring of the name or the notes. */
   text?: string;
+  /** Members of this sweep only. */
+  sweep?: number;
   /** Default 'exclude': archived runs are hidden unless asked for. */
   archived?: 'exclude' | 'only' | 'include';
   where?: Condition[];

@@ -6,6 +6,8 @@ import RunsView from './views/RunsView.vue';
 import LiveRunView from './views/LiveRunView.vue';
 import PlaygroundView from './views/PlaygroundView.vue';
 import CompareView from './views/CompareView.vue';
+import SweepsView from './views/SweepsView.vue';
+import SweepView from './views/SweepView.vue';
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/datasets' },
@@ -15,6 +17,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/runs/:id(\\d+)', name: 'run', component: LiveRunView, props: (r) => ({ id: Number(r.params.id) }), meta: { title: 'Run' } },
   { path: '/compare', name: 'compare', component: CompareView, meta: { title: 'Compare' } },
   { path: '/playground', name: 'playground', component: PlaygroundView, meta: { title: 'Playground' } },
+  { path: '/sweeps', name: 'sweeps', component: SweepsView, meta: { title: 'Sweeps' } },
+  { path: '/sweeps/:id(\\d+)', name: 'sweep', component: SweepView, props: (r) => ({ id: Number(r.params.id) }), meta: { title: 'Sweep' } },
   { path: '/:rest(.*)*', redirect: '/datasets' },
 ];
 

@@ -10,13 +10,16 @@ export class FakeRunner implements Runner {
   private readonly statuses = new Map<number, RunStatus>();
   /** When set, start() rejects with it (e.g. to test the error path). */
   failStart: Error | null = null;
+  /** With failStart: how many starts succeed before it is thrown (default 0). */
+  failStartAfter = 0;
+  private started = 0;
 
   constructor(private readonly store: RunStore) {}
 
   async start(config: RunConfig, options: StartOptions = {}): Promise<number> {
     this.calls.push({ method: 'start', config, options });
-    if (this.failStart) throw this.failStart;
-    const id = this.store.createRun({ config, name: options.name, tags: options.tags, notes: options.notes });
+    if (this.failStart && this.started++ >= this.failStartAfter) throw this.failStart;
+    const id = this.store.createRun({ config, name: options.name, tags: options.tags, notes: options.notes, sweepId: options.sweepId });
     this.set(id, 'queued');
     return id;
   }

@@ -16,7 +16,7 @@ import { addOptimizerFlags, configFromFlags, kebab } from '../optimizer-flags.ts
 import { log, printLine } from '../output.ts';
 import { toJson } from './runs.ts';
 
-interface TrainOpts {
+export interface TrainOpts {
   data: string;
   target?: string;
   task?: 'classification' | 'regression';
@@ -115,7 +115,7 @@ export function parseScheduleOpts(text: string): Record<string, unknown> {
 }
 
 /** The flag a config field comes from, for error messages. */
-function flagOf(field: string): string {
+export function flagOf(field: string): string {
   const [section, name] = field.split('.');
   if (section === 'schedule') return name && name !== 'name' ? `--schedule-opts ${name}` : '--schedule';
   if (section === 'model') return name === 'kind' ? '--model' : `--${kebab(name ?? 'model')}`;
@@ -127,7 +127,7 @@ function flagOf(field: string): string {
 }
 
 /** The run config the flags describe (undefined values are left to the config's defaults). */
-function configFromOptions(opts: TrainOpts): Record<string, unknown> {
+export function configFromOptions(opts: TrainOpts): Record<string, unknown> {
   if (opts.model === 'linear' && (opts.hidden || opts.activation)) throw new UserError(`${opts.hidden ? '--hidden' : '--activation'} needs --model mlp`, 2);
   if (opts.scheduleOpts && !opts.schedule) throw new UserError('--schedule-opts needs --schedule NAME', 2);
   if (opts.minDelta !== undefined && opts.earlyStopping === undefined) throw new UserError('--min-delta needs --early-stopping PATIENCE', 2);
@@ -153,7 +153,7 @@ function configFromOptions(opts: TrainOpts): Record<string, unknown> {
 }
 
 /** Drops undefined members (zod fills the defaults of absent fields, not of undefined ones given as such). */
-function compact(value: unknown): unknown {
+export function compact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(compact);
   if (value && typeof value === 'object' && !ArrayBuffer.isView(value))
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, compact(v)]));
@@ -164,14 +164,14 @@ function fmtCount(x: number): string {
   return x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0);
 }
 
-function fmtSeconds(s: number | null): string {
+export function fmtSeconds(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '?';
   if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
   const m = Math.floor(s / 60);
   return m < 60 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-function fmtValue(v: number | undefined): string {
+export function fmtValue(v: number | undefined): string {
   if (v === undefined) return '-';
   if (!Number.isFinite(v)) return String(v);
   return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? String(Number(v.toPrecision(5))) : v.toExponential(3);
@@ -255,10 +255,12 @@ function printSummary(r: ReturnType<typeof result>, s: DatasetSummary): void {
   printLine(`  stored in ${r.db}`);
 }
 
-export function registerTrain(program: Command): void {
-  const cmd = program
-    .command('train')
-    .description('train a model on a CSV file or a sample dataset, saving the run in the store')
+/**
+ * The flags that describe a run (data, model, optimizer with every hyperparameter, schedule,
+ * training) plus --name, --tag and --db: shared by `train` and `sweep`, read by configFromOptions.
+ */
+export function addRunOptions(cmd: Command): Command {
+  cmd
     .addOption(new Option('--data <file|sample>', 'a CSV file or a sample dataset name (iris, wine, breast_cancer, digits, diabetes)').makeOptionMandatory())
     .option('--target <column>', 'the target column (default: the last one)')
     .addOption(new Option('--task <task>', 'default: inferred from the target').choices(['classification', 'regression']))
@@ -287,9 +289,16 @@ export function registerTrain(program: Command): void {
     .option('--bias-decay', 'apply weight decay to biases too (default: biases take none)')
     .option('--name <name>', 'the run\'s name (default: optimizer(lr=…) · model · dataset, e.g. adam(lr=0.001) · mlp · digits)')
     .option('--tag <tag>', 'tag the run (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--db <file>', 'SQLite file to use instead of the default location')
-    .option('--json', 'print one JSON object when the run ends');
+    .option('--db <file>', 'SQLite file to use instead of the default location');
   addOptimizerFlags(cmd);
+  return cmd;
+}
+
+export function registerTrain(program: Command): void {
+  const cmd = program
+    .command('train')
+    .description('train a model on a CSV file or a sample dataset, saving the run in the store');
+  addRunOptions(cmd).option('--json', 'print one JSON object when the run ends');
   cmd.action(async (opts: TrainOpts) => {
     const config = compact(configFromOptions(opts));
     const dbPath = resolveDbPath(opts.db);

@@ -4,7 +4,10 @@
 export interface ExportSeries {
   id: string;
   label: string;
+  /** The x values: steps, or what `xName` says they are. */
   step: ArrayLike<number>;
+  /** The name of the x column when it is not the step (e.g. 'lr' on the Goldilocks chart); the first series' name heads the CSV. */
+  xName?: string;
   value: ArrayLike<number>;
   epoch?: ArrayLike<number>;
   time?: ArrayLike<number>;
@@ -34,7 +37,7 @@ export function seriesToCsv(series: readonly ExportSeries[]): string {
   const hasEpoch = series.some((s) => s.epoch);
   const hasTime = series.some((s) => s.time);
   const hasSmoothed = series.some((s) => s.smoothed);
-  const header = ['series', 'label', 'step', ...(hasEpoch ? ['epoch'] : []), ...(hasTime ? ['time'] : []), 'value', ...(hasSmoothed ? ['smoothed'] : [])];
+  const header = ['series', 'label', series[0]?.xName ?? 'step', ...(hasEpoch ? ['epoch'] : []), ...(hasTime ? ['time'] : []), 'value', ...(hasSmoothed ? ['smoothed'] : [])];
   const lines = [header.join(',')];
   for (const s of series) {
     const id = csvField(s.id);
@@ -72,7 +75,7 @@ export function seriesToJson(series: readonly ExportSeries[]): string {
       id: s.id,
       label: s.label,
       smoothingWeight: s.smoothed ? (s.smoothingWeight ?? null) : 0,
-      step: jsonNumbers(s.step),
+      [s.xName ?? 'step']: jsonNumbers(s.step),
       ...(s.epoch ? { epoch: jsonNumbers(s.epoch) } : {}),
       ...(s.time ? { time: jsonNumbers(s.time) } : {}),
       value: jsonNumbers(s.value),

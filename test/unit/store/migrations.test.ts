@@ -83,10 +83,11 @@ function seed(file: string, k: number): Fixture | null {
       db.exec('VACUUM'); // a valid SQLite file with no tables yet
       return null;
     }
-    if (k === 1 || k === 2) {
+    if (k >= 1 && k <= 3) {
+      // Versions 2 and 3 added tables and columns derived from (or empty for) version 1's data.
       migrate(db, 0, 1);
       const fixture = db.transaction(() => seedV1(db))();
-      if (k === 2) db.transaction(() => migrate(db, 1, 2))();
+      if (k > 1) db.transaction(() => migrate(db, 1, k))();
       expect(db.pragma('user_version', { simple: true })).toBe(k);
       return fixture;
     }
@@ -172,6 +173,9 @@ describe('migrations', () => {
       archived: false,
       hyperparams: { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8 },
     });
+    // Runs from before sweeps (version 4) belong to none.
+    expect(runs.map((r) => r.sweepId)).toEqual([null, null, null, null]);
+    expect(store.listSweeps()).toEqual([]);
     expect(r2.error).toMatch(/interrupted: .* ended while the run was running; metrics up to step 299 are kept/);
     expect(r4).toMatchObject({ error: 'loss is NaN', divergedStep: 77, archived: true, tags: ['sweep'] });
     expect(store.getRun(1).config).toEqual(config({ optimizer: 'adam', source: '/data/digits.csv', lr: 0.001 }));
@@ -211,6 +215,11 @@ describe('migrations', () => {
     store.log(id, { step: 0, epoch: 0, wallTime: 0 }, { train_loss: 1 });
     store.endRun(id, 'finished');
     expect(store.getRun(id).summary).toEqual({ train_loss: 1 });
+    // ... and sweeps: a sweep row, a member run pointing at it, found by the sweep filter.
+    const sweepId = store.createSweep({ name: 'lr sweep', spec: { lr: { kind: 'list', values: [0.1] } } });
+    const member = store.createRun({ config: config({ lr: 0.1 }), sweepId });
+    expect(store.listRuns({ sweep: sweepId }).map((r) => [r.id, r.sweepId])).toEqual([[member, sweepId]]);
+    expect(store.getSweep(sweepId)).toMatchObject({ name: 'lr sweep', runIds: [member], statusCounts: { queued: 1 } });
     store.close();
   });
 });

@@ -10,7 +10,7 @@ export function datasetNameOf(source: string): string {
 /** The parts of a run config a default name is made of. */
 export interface NamedRunParts {
   model: { kind: string };
-  optimizer: { name: string; hyperparams?: Record<string, unknown> };
+  optimizer: { name: string; hyperparams?: { lr?: unknown } };
   data: { source: string };
 }
 

@@ -134,7 +134,7 @@ describe('precond train', () => {
     expect(batch.stderr).toMatch(/--batch-size takes a whole number ≥ 1, not "0"/);
     expect(momentum.status).toBe(2);
     expect(momentum.stderr).toMatch(/^precond: --momentum does not apply to adam/);
-    expect(hidden).toMatchObject({ status: 2, stderr: 'precond: --hidden needs --model mlp\n' });
+    expect(hidden).toMatchObject({ status: 2, stderr: 'precond: --hidden needs --model mlp\nrun "precond train --help" for the flags\n' });
     expect(schedule).toMatchObject({ status: 2 });
     expect(schedule.stderr).toMatch(/^precond: --schedule-opts step_size is required for schedule step/);
     for (const r of results) expect(r.stderr).not.toMatch(/internal error|\bat .*\.ts:\d+/);

@@ -15,6 +15,8 @@ import {
   type RunStatus,
   type RunStore,
   type RunSummary,
+  runNameProblem,
+  tagProblem,
 } from '../../store/index.ts';
 import { runCsvChunks, runJson, toJson } from '../../api/export.ts';
 
@@ -36,6 +38,22 @@ function parseId(value: string): number {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** A run name given on the command line (`train --name`, `runs rename`): refused up front, exit 2. */
+export function parseRunName(value: string): string {
+  const problem = runNameProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
+}
+
+/** A tag given on the command line; `several` is how to give more than one (a comma is not it). */
+export function parseTag(several: string) {
+  return (value: string): string => {
+    const problem = tagProblem(value);
+    if (problem) throw new InvalidArgumentError(value.includes(',') ? `${problem} (${several})` : problem);
+    return value;
+  };
+}
+
 function parseStatuses(values: string[] | undefined): RunStatus[] | undefined {
   if (!values) return undefined;
   const statuses = values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
@@ -56,11 +74,33 @@ export function parseCondition(text: string): Condition {
     const at = text.indexOf(op);
     if (at > 0 && (!best || at < best.at)) best = { at, op };
   }
-  if (!best) throw new UserError(`--where '${text}': expected KEY OP VALUE with OP one of ${OPS.join(' ')}, e.g. hp.lr<=0.01`, 2);
+  const expected = `expected KEY OP VALUE with OP one of ${OPS.join(' ')}, e.g. hp.lr<=0.01`;
+  if (!best) throw new UserError(`--where '${text}': ${expected}`, 2);
   const key = text.slice(0, best.at).trim();
   const raw = text.slice(best.at + best.op.length).trim();
+  // "hp.lr>>1", "hp.lr=<1", "hp.lr<": a second operator or nothing where the value belongs.
+  if (raw === '' || /^[<>=!]/.test(raw)) {
+    throw new UserError(`--where '${text}': ${expected}; after ${best.op} came ${raw === '' ? 'nothing' : `'${raw}'`}, not a value`, 2);
+  }
   const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
   return { key, op: best.op, value };
+}
+
+/**
+ * Refuses, as a usage error naming the flag, a `--sort` or `--where` key the store does not know
+ * (the store checks keys against the metrics it holds; a query with no rows asks it).
+ */
+function checkFilterKeys(store: RunStore, filter: RunFilter): void {
+  const ask = (flag: string, text: string, probe: RunFilter) => {
+    try {
+      store.listRuns({ ...probe, archived: 'include', limit: 0 });
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 'invalid') throw new UserError(`${flag} '${text}': ${err.message}`, 2);
+      throw err;
+    }
+  };
+  if (filter.sort) ask('--sort', filter.sort.key, { sort: filter.sort });
+  for (const c of filter.where ?? []) ask('--where', `${c.key}${c.op}${String(c.value)}`, { where: [c] });
 }
 
 /** Opens the store for a command; StoreErrors become one-line user errors (exit 1). */
@@ -286,7 +326,10 @@ export function registerRuns(program: Command): void {
         const list = withStore(
           opts,
           false,
-          (store) => store.listRuns(filter),
+          (store) => {
+            checkFilterKeys(store, filter);
+            return store.listRuns(filter);
+          },
           (path) => {
             log(`no runs yet: ${path} does not exist`);
             return [];
@@ -327,7 +370,7 @@ export function registerRuns(program: Command): void {
       printLine(`deleted run ${id} (${name})`);
     });
 
-  dbOption(runs.command('tag').argument('<id>', 'run id', parseId).argument('<tag>', 'tag text'))
+  dbOption(runs.command('tag').argument('<id>', 'run id', parseId).argument('<tag>', 'tag text', parseTag('one tag per command')))
     .description('add a tag to a run (or remove it with --remove)')
     .option('--remove', 'remove the tag instead')
     .action((id: number, tag: string, opts: DbOpts & { remove?: boolean }) => {
@@ -336,7 +379,7 @@ export function registerRuns(program: Command): void {
       else printLine(changed ? `run ${id}: tagged ${tag}` : `run ${id} already had tag ${tag}`);
     });
 
-  dbOption(runs.command('rename').argument('<id>', 'run id', parseId).argument('<name>', 'new name'))
+  dbOption(runs.command('rename').argument('<id>', 'run id', parseId).argument('<name>', 'new name', parseRunName))
     .description('rename a run')
     .action((id: number, name: string, opts: DbOpts) => {
       withStore(opts, false, (store) => store.renameRun(id, name));

@@ -63,7 +63,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     await runtime.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UserError(`port ${opts.port} on ${opts.host} is in use; choose another with --port, or --port 0 for any free one`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UserError(`cannot listen on ${opts.host}: no such local address`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UserError(`--host ${opts.host}: cannot listen there: no such local address`, 2);
     throw err;
   }
   printLine(server.url);

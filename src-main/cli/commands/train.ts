@@ -14,7 +14,7 @@ import { openStore, resolveDbPath, StoreError, type RunStore } from '../../store
 import { UserError } from '../errors.ts';
 import { addOptimizerFlags, configFromFlags, kebab } from '../optimizer-flags.ts';
 import { log, printLine } from '../output.ts';
-import { toJson } from './runs.ts';
+import { parseRunName, parseTag, toJson } from './runs.ts';
 
 interface TrainOpts {
   data: string;
@@ -274,8 +274,8 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--early-stopping <patience>', 'stop after this many evaluations without a better validation loss').argParser(wholeNumber('--early-stopping', 1)))
     .addOption(new Option('--min-delta <x>', 'with --early-stopping: the improvement that counts (default 0)').argParser(number('--min-delta')))
     .option('--bias-decay', 'apply weight decay to biases too (default: biases take none)')
-    .option('--name <name>', 'the run\'s name (default: optimizer · model · dataset)')
-    .option('--tag <tag>', 'tag the run (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--name <name>', 'the run\'s name (default: optimizer · model · dataset)', parseRunName)
+    .option('--tag <tag>', 'tag the run (repeatable)', (v: string, prev: string[] = []) => [...prev, parseTag('repeat --tag for several tags')(v)])
     .option('--db <file>', 'SQLite file to use instead of the default location')
     .option('--json', 'print one JSON object when the run ends');
   addOptimizerFlags(cmd);
@@ -310,7 +310,8 @@ export function registerTrain(program: Command): void {
       try {
         launched = await runner.launch(config, { name: opts.name, tags: opts.tag });
       } catch (err) {
-        if (err instanceof DataLoadError) throw new UserError(err.message, 1);
+        // A --target that names no column is a bad flag value (2); a file that does not load is not (1).
+        if (err instanceof DataLoadError) throw new UserError(err.message, err.code === 'unknown-target' ? 2 : 1);
         if (err instanceof RunConfigError) {
           const flag = flagOf(err.field);
           throw new UserError(err.message.startsWith(err.field) ? `${flag}${err.message.slice(err.field.length)}` : `${flag}: ${err.message}`, 2);

@@ -27,6 +27,7 @@ interface TrainJson {
 }
 
 const train = (args: string[]) => precondChild(['train', ...args]).result;
+const HINT = 'run "precond train --help" for the flags\n';
 
 /** Steps of a run's train_loss committed so far, read without taking any lock. */
 function committedSteps(db: string, runId: number): number[] {
@@ -124,8 +125,11 @@ describe('precond train', () => {
       train(['--data', 'iris', '--momentum', '0.9', '--db', db]),
       train(['--data', 'iris', '--model', 'linear', '--hidden', '8', '--db', db]),
       train(['--data', 'iris', '--schedule', 'step', '--db', db]),
+      train(['--data', 'iris', '--name', '', '--db', db]),
+      train(['--data', 'iris', '--tag', 'a,b', '--db', db]),
+      train(['--data', 'iris', '--target', 'nope', '--db', db]),
     ]);
-    const [raggedR, nope, batch, momentum, hidden, schedule] = results;
+    const [raggedR, nope, batch, momentum, hidden, schedule, name, tag, target] = results;
     expect([raggedR.status, raggedR.stdout]).toEqual([1, '']);
     expect(raggedR.stderr).toBe('precond: ragged.csv line 4: expected 3 fields, found 4\n');
     expect(nope.status).toBe(1);
@@ -134,9 +138,13 @@ describe('precond train', () => {
     expect(batch.stderr).toMatch(/--batch-size takes a whole number ≥ 1, not "0"/);
     expect(momentum.status).toBe(2);
     expect(momentum.stderr).toMatch(/^precond: --momentum does not apply to adam/);
-    expect(hidden).toMatchObject({ status: 2, stderr: 'precond: --hidden needs --model mlp\nrun "precond train --help" for the flags\n' });
+    expect(hidden).toMatchObject({ status: 2, stderr: `precond: --hidden needs --model mlp\n${HINT}` });
     expect(schedule).toMatchObject({ status: 2 });
     expect(schedule.stderr).toMatch(/^precond: --schedule-opts step_size is required for schedule step/);
+    expect(name).toMatchObject({ status: 2, stderr: `precond: error: option '--name <name>' argument '' is invalid. a run name must be 1-200 characters\n${HINT}` });
+    expect(tag).toMatchObject({ status: 2, stderr: `precond: error: option '--tag <tag>' argument 'a,b' is invalid. tag "a,b" must be 1-64 characters without commas (repeat --tag for several tags)\n${HINT}` });
+    expect(target.status).toBe(2);
+    expect(target.stderr).toMatch(/^precond: iris\.csv: unknown target column "nope"; the columns are: sepal_length_cm, .*, species\n/);
     for (const r of results) expect(r.stderr).not.toMatch(/internal error|\bat .*\.ts:\d+/);
     const store = openStore(db);
     expect(store.listRuns({ archived: 'include' })).toEqual([]);

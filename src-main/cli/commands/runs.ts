@@ -24,6 +24,7 @@ import { runCsvChunks, runJson, toJson } from '../../api/export.ts';
 export { toJson };
 import { UserError } from '../errors.ts';
 import { log, printLine } from '../output.ts';
+import { plural } from '../../core/plural.ts';
 
 interface DbOpts {
   db?: string;
@@ -272,7 +273,7 @@ function exportRun(store: RunStore, id: number, format: string, out: string | un
     output.fail();
     throw err;
   }
-  if (out) log(`wrote run ${id} (${rows} ${format === 'json' ? 'points' : 'rows'}) to ${resolve(out)}`);
+  if (out) log(`wrote run ${id} (${plural(rows, format === 'json' ? 'point' : 'row')}) to ${resolve(out)}`);
 }
 
 export function registerRuns(program: Command): void {

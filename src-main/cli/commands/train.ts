@@ -15,6 +15,7 @@ import { UserError } from '../errors.ts';
 import { addOptimizerFlags, configFromFlags, kebab } from '../optimizer-flags.ts';
 import { log, printLine } from '../output.ts';
 import { parseRunName, parseTag, toJson } from './runs.ts';
+import { plural } from '../../core/plural.ts';
 
 interface TrainOpts {
   data: string;
@@ -239,11 +240,11 @@ function result(launched: LaunchedRun, outcome: RunOutcome, store: RunStore): Re
 function printSummary(r: ReturnType<typeof result>, s: DatasetSummary): void {
   const v = (k: string) => fmtValue(r[k] as number | undefined);
   printLine(`run ${r.runId} ${r.status}: ${r.message}`);
-  printLine(`  ${r.steps} steps, ${fmtValue(r.epochs as number)} epochs in ${fmtSeconds(r.seconds as number)} (${fmtCount(r.samplesPerSecond as number)} samples/s)`);
+  printLine(`  ${plural(r.steps as number, 'step')}, ${plural(r.epochs as number, 'epoch', 'epochs', fmtValue(r.epochs as number))} in ${fmtSeconds(r.seconds as number)} (${fmtCount(r.samplesPerSecond as number)} samples/s)`);
   const quality = s.task === 'classification' ? `val accuracy ${v('valAccuracy')}` : `val R² ${v('valR2')}, val RMSE ${v('valRmse')}`;
   printLine(`  train loss ${v('trainLoss')}, val loss ${v('valLoss')}, ${quality}`);
   const excluded = s.excluded.length ? `; excluded: ${s.excluded.map((e) => `${e.column} (${e.reason})`).join(', ')}` : '';
-  printLine(`  data: ${s.sample ?? s.file}, ${s.rowsUsed} rows used (${s.rowsDropped} dropped), ${s.trainRows} train / ${s.validationRows} validation, ${s.featureCount} features${excluded}`);
+  printLine(`  data: ${s.sample ?? s.file}, ${plural(s.rowsUsed, 'row')} used (${s.rowsDropped} dropped), ${s.trainRows} train / ${s.validationRows} validation, ${plural(s.featureCount, 'feature')}${excluded}`);
   printLine(`  stored in ${r.db}`);
 }
 
@@ -323,7 +324,7 @@ export function registerTrain(program: Command): void {
       const unsubscribe = runner.subscribe((e) => {
         if (e.runId === runId && e.type === 'progress') progress.update(e);
       });
-      if (!opts.json) log(`run ${runId}: ${launched.summary.sample ?? launched.summary.file}, ${launched.config.optimizer.name} on ${launched.config.model.kind} (${launched.summary.rowsUsed} rows, ${launched.summary.featureCount} features)`);
+      if (!opts.json) log(`run ${runId}: ${launched.summary.sample ?? launched.summary.file}, ${launched.config.optimizer.name} on ${launched.config.model.kind} (${plural(launched.summary.rowsUsed, 'row')}, ${plural(launched.summary.featureCount, 'feature')})`);
       const outcome = await launched.done;
       unsubscribe();
       progress.clear();

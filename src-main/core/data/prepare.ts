@@ -19,6 +19,7 @@ import type {
   Task,
 } from './types.ts';
 import { MISSING_MARKERS } from './values.ts';
+import { plural } from '../plural.ts';
 
 export interface BuildOptions extends DatasetOptions {
   /** Schema inference: excluded above this missing share (default 0.5). */
@@ -65,7 +66,7 @@ function notANumber(col: RawColumn, s: ColumnSchema, first: { line: number; valu
     field: first.value,
     expected: what,
     found: quoteValue(first.value),
-    hint: `the column holds numbers in ${s.numeric} of ${s.present} rows; write missing values as empty, NA, N/A, NaN, null, ? or -`,
+    hint: `the column holds numbers in ${s.numeric} of ${plural(s.present, 'row')}; write missing values as empty, NA, N/A, NaN, null, ? or -`,
   });
 }
 
@@ -191,7 +192,7 @@ export function buildDataset(table: RawTable, source: SourceInfo, options: Build
   if (n === 0) {
     throw new DataLoadError({
       code: 'no-rows-left',
-      problem: `no rows left: every one of the ${table.rows} rows has a missing value in the target or a used feature`,
+      problem: `no rows left: every one of the ${plural(table.rows, 'row')} has a missing value in the target or a used feature`,
       hint: policy === 'drop' && droppedForFeature > 0 ? 'the impute missing-value policy fills missing features instead of dropping the row' : undefined,
     });
   }
@@ -210,7 +211,7 @@ export function buildDataset(table: RawTable, source: SourceInfo, options: Build
         code: 'single-class',
         column: ti + 1,
         columnName: targetCol.name,
-        problem: `the target column ${quoteValue(targetCol.name)} has a single class (${quoteValue(classes[0])}) in the ${n} rows used`,
+        problem: `the target column ${quoteValue(targetCol.name)} has a single class (${quoteValue(classes[0])}) in the ${plural(n, 'row')} used`,
         hint: 'classification needs at least 2 classes',
       });
     }
@@ -224,7 +225,7 @@ export function buildDataset(table: RawTable, source: SourceInfo, options: Build
       if (v > hi) hi = v;
     }
     if (lo === hi) {
-      throw new DataLoadError({ code: 'constant-target', column: ti + 1, columnName: targetCol.name, problem: `the regression target ${quoteValue(targetCol.name)} is constant (every value is ${lo}) in the ${n} rows used` });
+      throw new DataLoadError({ code: 'constant-target', column: ti + 1, columnName: targetCol.name, problem: `the regression target ${quoteValue(targetCol.name)} is constant (every value is ${lo}) in the ${plural(n, 'row')} used` });
     }
     y = t;
     split = randomSplit(n, valSplit, seed);

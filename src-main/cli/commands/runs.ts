@@ -1,7 +1,6 @@
 // `precond runs ...`: list, inspect, export and manage the runs kept in the store.
 import { type Command, InvalidArgumentError } from 'commander';
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { OutputFileError, writeFileAtomically } from '../../io/output-file.ts';
 import { resolveDbPath } from '../../store/location.ts';
 import {
   COLUMN_KEYS,
@@ -218,62 +217,40 @@ function printRunDetail(r: RunDetail): void {
   printLine('config ' + toJson(r.config, 2));
 }
 
-/** Writes chunks to a file (atomically: a temp file renamed at the end) or to stdout. */
-function openOutput(out: string | undefined): { write: (s: string) => void; done: () => void; fail: () => void } {
+/** The whole export, chunk by chunk, to `put`; returns the number of points (JSON) or rows (CSV). */
+function writeExport(store: RunStore, id: number, format: string, put: (chunk: string) => void): number {
+  if (format === 'json') {
+    const json = runJson(store, id);
+    put(json.text);
+    return json.points;
+  }
+  const chunks = runCsvChunks(store, id);
+  for (let r = chunks.next(); ; r = chunks.next()) {
+    if (r.done) return r.value;
+    put(r.value);
+  }
+}
+
+function exportRun(store: RunStore, id: number, format: string, out: string | undefined): void {
+  store.getRun(id); // an unknown id fails before anything is written
   if (!out) {
     // `precond runs export 3 | head`: a reader that stops early is not an error.
     process.stdout.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') process.exit(0);
       throw err;
     });
-    return { write: (s) => void process.stdout.write(s), done: () => {}, fail: () => {} };
+    writeExport(store, id, format, (s) => void process.stdout.write(s));
+    return;
   }
-  const target = resolve(out);
-  const temp = `${target}.${process.pid}.tmp`;
-  let fd: number;
-  try {
-    fd = openSync(temp, 'w');
-  } catch (err) {
-    throw new UserError(`cannot write ${target}: ${(err as Error).message}`);
-  }
-  return {
-    write: (s) => void writeSync(fd, s),
-    done: () => {
-      closeSync(fd);
-      renameSync(temp, target);
-    },
-    fail: () => {
-      closeSync(fd);
-      rmSync(temp, { force: true });
-    },
-  };
-}
-
-function exportRun(store: RunStore, id: number, format: string, out: string | undefined): void {
-  store.getRun(id); // an unknown id fails before anything is written
-  const output = openOutput(out);
   let rows = 0;
+  let written: string;
   try {
-    if (format === 'json') {
-      const json = runJson(store, id);
-      rows = json.points;
-      output.write(json.text);
-    } else {
-      const chunks = runCsvChunks(store, id);
-      for (let r = chunks.next(); ; r = chunks.next()) {
-        if (r.done) {
-          rows = r.value;
-          break;
-        }
-        output.write(r.value);
-      }
-    }
-    output.done();
+    written = writeFileAtomically(out, (put) => (rows = writeExport(store, id, format, put)), { suggestedName: `run-${id}.${format}` });
   } catch (err) {
-    output.fail();
+    if (err instanceof OutputFileError) throw new UserError(`--out: ${err.message}`);
     throw err;
   }
-  if (out) log(`wrote run ${id} (${plural(rows, format === 'json' ? 'point' : 'row')}) to ${resolve(out)}`);
+  log(`wrote run ${id} (${plural(rows, format === 'json' ? 'point' : 'row')}) to ${written}`);
 }
 
 export function registerRuns(program: Command): void {

@@ -104,11 +104,12 @@ function checkFilterKeys(store: RunStore, filter: RunFilter): void {
 }
 
 /** Opens the store for a command; StoreErrors become one-line user errors (exit 1). */
-function withStore<T>(opts: DbOpts, create: boolean, fn: (store: RunStore) => T, whenMissing?: (path: string) => T): T {
+function withStore<T>(opts: DbOpts, access: 'read' | 'write', fn: (store: RunStore) => T, whenMissing?: (path: string) => T): T {
   const path = resolveDbPath(opts.db);
   let store: RunStore;
   try {
-    store = openStore(path, { create });
+    // Reading commands also work on a database this user may not write (opened read-only).
+    store = openStore(path, { create: false, readOnlyIfNotWritable: access === 'read' });
   } catch (err) {
     if (err instanceof StoreError && err.code === 'missing' && whenMissing) return whenMissing(path);
     if (err instanceof StoreError && err.code === 'missing') throw new UserError(`${path} does not exist: no runs have been stored there`);
@@ -303,7 +304,7 @@ export function registerRuns(program: Command): void {
         };
         const list = withStore(
           opts,
-          false,
+          'read',
           (store) => {
             checkFilterKeys(store, filter);
             return store.listRuns(filter);
@@ -323,7 +324,7 @@ export function registerRuns(program: Command): void {
     .description("show a run's status, config, metrics and snapshots")
     .option('--json', 'print one JSON object')
     .action((id: number, opts: DbOpts & { json?: boolean }) => {
-      const run = withStore(opts, false, (store) => store.getRun(id));
+      const run = withStore(opts, 'read', (store) => store.getRun(id));
       if (opts.json) printLine(toJson(run));
       else printRunDetail(run);
     });
@@ -334,13 +335,13 @@ export function registerRuns(program: Command): void {
     .option('--out <file>', 'write to this file instead of stdout')
     .action((id: number, opts: DbOpts & { format: string; out?: string }) => {
       if (opts.format !== 'csv' && opts.format !== 'json') throw new UserError(`--format '${opts.format}': use csv or json`, 2);
-      withStore(opts, false, (store) => exportRun(store, id, opts.format, opts.out));
+      withStore(opts, 'read', (store) => exportRun(store, id, opts.format, opts.out));
     });
 
   dbOption(runs.command('delete').argument('<id>', 'run id', parseId))
     .description('delete a run with all its metrics, snapshots and tags')
     .action((id: number, opts: DbOpts) => {
-      const name = withStore(opts, false, (store) => {
+      const name = withStore(opts, 'write', (store) => {
         const { name } = store.getRun(id);
         store.deleteRun(id);
         return name;
@@ -352,7 +353,7 @@ export function registerRuns(program: Command): void {
     .description('add a tag to a run (or remove it with --remove)')
     .option('--remove', 'remove the tag instead')
     .action((id: number, tag: string, opts: DbOpts & { remove?: boolean }) => {
-      const changed = withStore(opts, false, (store) => (opts.remove ? store.removeTag(id, tag) : store.addTag(id, tag)));
+      const changed = withStore(opts, 'write', (store) => (opts.remove ? store.removeTag(id, tag) : store.addTag(id, tag)));
       if (opts.remove) printLine(changed ? `run ${id}: removed tag ${tag}` : `run ${id} had no tag ${tag}`);
       else printLine(changed ? `run ${id}: tagged ${tag}` : `run ${id} already had tag ${tag}`);
     });
@@ -360,21 +361,21 @@ export function registerRuns(program: Command): void {
   dbOption(runs.command('rename').argument('<id>', 'run id', parseId).argument('<name>', 'new name', parseRunName))
     .description('rename a run')
     .action((id: number, name: string, opts: DbOpts) => {
-      withStore(opts, false, (store) => store.renameRun(id, name));
+      withStore(opts, 'write', (store) => store.renameRun(id, name));
       printLine(`run ${id} renamed to ${name.trim()}`);
     });
 
   dbOption(runs.command('archive').argument('<id>', 'run id', parseId))
     .description('hide a run from the default list (undo with `runs unarchive`)')
     .action((id: number, opts: DbOpts) => {
-      withStore(opts, false, (store) => store.archiveRun(id));
+      withStore(opts, 'write', (store) => store.archiveRun(id));
       printLine(`run ${id} archived`);
     });
 
   dbOption(runs.command('unarchive').argument('<id>', 'run id', parseId))
     .description('show an archived run in the default list again')
     .action((id: number, opts: DbOpts) => {
-      withStore(opts, false, (store) => store.unarchiveRun(id));
+      withStore(opts, 'write', (store) => store.unarchiveRun(id));
       printLine(`run ${id} unarchived`);
     });
 }

@@ -21,7 +21,7 @@ export function precond(args: string[], env: NodeJS.ProcessEnv = {}, input?: str
 }
 
 /** The same as precond(), without blocking: the child, and its result once it exits. */
-export function precondChild(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; result: Promise<CliResult>; stderr: () => string } {
+export function precondChild(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; result: Promise<CliResult>; stdout: () => string; stderr: () => string } {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
@@ -31,7 +31,7 @@ export function precondChild(args: string[], env: NodeJS.ProcessEnv = {}): { chi
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
-  return { child, result, stderr: () => stderr };
+  return { child, result, stdout: () => stdout, stderr: () => stderr };
 }
 
 /**

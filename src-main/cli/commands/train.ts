@@ -1,6 +1,6 @@
 // `precond train`: trains one model on a CSV (or a sample) through the runner, into the store,
 // with a progress bar (or plain periodic lines) on stderr and a summary (or one JSON object)
-// on stdout. Ctrl-C stops the run cleanly: it ends `stopped` with every point kept.
+// on stdout. Ctrl-C (or SIGTERM, SIGHUP) stops the run cleanly: it ends `stopped` with every point kept.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DataLoadError } from '../../core/data/errors.ts';
 import type { DatasetSummary } from '../../core/data/types.ts';
@@ -12,6 +12,7 @@ import { createRunner, type LaunchedRun, type RunEvent, type RunOutcome } from '
 import { installKernels } from '../../runner/native-kernels.ts';
 import { openStore, resolveDbPath, StoreError, type RunStore } from '../../store/index.ts';
 import { UserError } from '../errors.ts';
+import { onStopSignals, SIGNAL_EXIT_CODES, type StopSignal } from '../signals.ts';
 import { addOptimizerFlags, configFromFlags, kebab } from '../optimizer-flags.ts';
 import { log, printLine } from '../output.ts';
 import { parseRunName, parseTag, toJson } from './runs.ts';
@@ -294,17 +295,20 @@ export function registerTrain(program: Command): void {
     const runner = createRunner({ store, poolSize: 1 });
     let runId: number | null = null;
     let interrupts = 0;
-    const onSigint = () => {
+    // The first signal ends the run `stopped` with every point kept; the exit code says which one.
+    let signalExitCode: number | null = null;
+    const onSignal = (signal: StopSignal) => {
       interrupts++;
+      signalExitCode ??= SIGNAL_EXIT_CODES[signal];
       if (runId === null || interrupts > 1) {
-        // Nothing to stop yet (still loading), or a second Ctrl-C: leave now.
+        // Nothing to stop yet (still loading), or a second signal: leave now.
         store.close();
-        process.exit(130);
+        process.exit(SIGNAL_EXIT_CODES[signal]);
       }
-      log('\nprecond: stopping the run (Ctrl-C again to quit at once)');
+      log(signal === 'SIGINT' ? '\nprecond: stopping the run (Ctrl-C again to quit at once)' : `\nprecond: ${signal}: stopping the run`);
       void runner.stop(runId);
     };
-    process.on('SIGINT', onSigint);
+    const unhook = onStopSignals(onSignal);
     const progress = new ProgressReport(process.stderr.isTTY === true, 2000);
     try {
       let launched: LaunchedRun;
@@ -332,10 +336,10 @@ export function registerTrain(program: Command): void {
       if (opts.json) printLine(toJson(r));
       else printSummary(r, launched.summary);
       if (outcome.status === 'failed') process.exitCode = 1;
-      else if (outcome.status === 'stopped' && interrupts > 0) process.exitCode = 130;
+      else if (outcome.status === 'stopped' && signalExitCode !== null) process.exitCode = signalExitCode;
     } finally {
       progress.clear();
-      process.off('SIGINT', onSigint);
+      unhook();
       await runner.close();
       store.close();
     }

@@ -151,13 +151,18 @@ describe('precond train', () => {
     store.close();
   });
 
-  it('Ctrl-C stops the run cleanly: status stopped, every point kept, exit 130', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s stops the run cleanly: status stopped, every point kept, exit %i', async (signal, code) => {
     const db = join(tempDir(), 'runs.sqlite');
     const { child, result } = precondChild(['train', '--data', 'digits', '--epochs', '100000', '--db', db, '--json']);
     await until(() => committedSteps(db, 1).length > 200, 'points committed');
-    child.kill('SIGINT');
+    child.kill(signal);
     const r = await result;
-    expect(r.status).toBe(130);
+    expect([r.status, child.signalCode]).toEqual([code, null]); // it exited by itself, after stopping the run
+    expect(r.stderr).toMatch(signal === 'SIGINT' ? /precond: stopping the run \(Ctrl-C again/ : new RegExp(`precond: ${signal}: stopping the run`));
     const out = JSON.parse(r.stdout) as TrainJson;
     expect(out.status).toBe('stopped');
     const store = openStore(db);

@@ -215,6 +215,26 @@ export function buildDataset(table: RawTable, source: SourceInfo, options: Build
         hint: 'classification needs at least 2 classes',
       });
     }
+    // Most classes with a single row: nothing can be learned or validated per class (a
+    // continuous target read as classes, or an ID column). Refused when more than half of the
+    // classes have exactly one row among the rows used.
+    const rowsPerClass = new Int32Array(classes.length);
+    for (const c of built.y) rowsPerClass[c]++;
+    const singleRowClasses = rowsPerClass.filter((k) => k === 1).length;
+    if (singleRowClasses > classes.length / 2) {
+      const numeric = targetCol.nonNumeric === 0;
+      throw new DataLoadError({
+        code: 'too-many-classes',
+        column: ti + 1,
+        columnName: targetCol.name,
+        problem:
+          `the target column ${quoteValue(targetCol.name)} has ${plural(classes.length, 'distinct value')} in ${plural(n, 'row')} used: ` +
+          `as classes, ${singleRowClasses} of them would have a single row (classification needs most classes to have 2 rows or more)`,
+        hint: numeric
+          ? 'if it is a quantity, choose the regression task (--task regression)'
+          : 'a column with a different value in most rows is an ID or free text; choose another target column (--target)',
+      });
+    }
     split = stratifiedSplit(built.y, classes.length, valSplit, seed);
   } else {
     const t = new Float64Array(n);

@@ -118,6 +118,9 @@ describe('precond train', () => {
     const db = join(dir, 'runs.sqlite');
     const ragged = join(dir, 'ragged.csv');
     writeFileSync(ragged, 'a,b,y\n1,2,0\n3,4,1\n5,6,7,1\n');
+    // 100 rows, 100 distinct values of a continuous target.
+    const continuous = join(dir, 'continuous.csv');
+    writeFileSync(continuous, 'x,y\n' + Array.from({ length: 100 }, (_, i) => `${i % 7},${Math.sqrt(i + 0.5)}`).join('\n') + '\n');
     const results = await Promise.all([
       train(['--data', ragged, '--db', db]),
       train(['--data', 'nope', '--db', db]),
@@ -128,8 +131,9 @@ describe('precond train', () => {
       train(['--data', 'iris', '--name', '', '--db', db]),
       train(['--data', 'iris', '--tag', 'a,b', '--db', db]),
       train(['--data', 'iris', '--target', 'nope', '--db', db]),
+      train(['--data', continuous, '--task', 'classification', '--db', db]),
     ]);
-    const [raggedR, nope, batch, momentum, hidden, schedule, name, tag, target] = results;
+    const [raggedR, nope, batch, momentum, hidden, schedule, name, tag, target, classes] = results;
     expect([raggedR.status, raggedR.stdout]).toEqual([1, '']);
     expect(raggedR.stderr).toBe('precond: ragged.csv line 4: expected 3 fields, found 4\n');
     expect(nope.status).toBe(1);
@@ -145,6 +149,11 @@ describe('precond train', () => {
     expect(tag).toMatchObject({ status: 2, stderr: `precond: error: option '--tag <tag>' argument 'a,b' is invalid. tag "a,b" must be 1-64 characters without commas (repeat --tag for several tags)\n${HINT}` });
     expect(target.status).toBe(2);
     expect(target.stderr).toMatch(/^precond: iris\.csv: unknown target column "nope"; the columns are: sepal_length_cm, .*, species\n/);
+    expect([classes.status, classes.stdout]).toEqual([1, '']);
+    expect(classes.stderr).toBe(
+      'precond: continuous.csv: the target column "y" has 100 distinct values in 100 rows used: as classes, 100 of them would have a single row ' +
+        '(classification needs most classes to have 2 rows or more); if it is a quantity, choose the regression task (--task regression)\n',
+    );
     for (const r of results) expect(r.stderr).not.toMatch(/internal error|\bat .*\.ts:\d+/);
     const store = openStore(db);
     expect(store.listRuns({ archived: 'include' })).toEqual([]);

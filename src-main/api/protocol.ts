@@ -9,7 +9,7 @@
 //   event     { event: ApiEvent }                     (pushed; filtered per connection)
 //
 // On the WebSocket and HTTP transports messages are JSON text made by encodeWire(): a Float32Array
-// travels as { $f32: base64 } and NaN / ±Infinity as { $num: 'NaN' | 'Infinity' | '-Infinity' }.
+// travels as { $f32: base64 }, a Float64Array as { $f64: base64 }, and NaN / ±Infinity as { $num: 'NaN' | 'Infinity' | '-Infinity' }.
 // Electron's IPC uses structured clone, which carries both as they are.
 import { z } from 'zod';
 import { RUN_STATUSES } from '../store/types.ts';
@@ -23,6 +23,7 @@ const int = z.number().int();
 const runId = z.number().int().positive();
 const nonEmpty = z.string().min(1);
 const f32 = z.custom<Float32Array>((v) => v instanceof Float32Array, { message: 'expected a Float32Array' });
+const f64 = z.custom<Float64Array>((v) => v instanceof Float64Array, { message: 'expected a Float64Array' });
 
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export const TaskSchema = z.enum(['classification', 'regression']);
@@ -242,6 +243,23 @@ export const SeriesSchema = z.object({
 });
 export type Series = z.infer<typeof SeriesSchema>;
 
+/**
+ * A series as typed columns (runs.seriesColumns): the same points as SeriesSchema, but 8 bytes
+ * per number on the wire instead of JSON text, and no per-number validation or parsing, so a
+ * comparison of 20 runs × 100k points loads in seconds rather than half a minute.
+ */
+export const SeriesColumnsSchema = z.object({
+  runId,
+  key: z.string(),
+  count: int,
+  downsampled: z.boolean(),
+  step: f64,
+  epoch: f64,
+  wallTime: f64,
+  value: f64,
+});
+export type SeriesColumns = z.infer<typeof SeriesColumnsSchema>;
+
 export const SnapshotSchema = z.object({
   id: int,
   runId,
@@ -456,6 +474,11 @@ export const METHODS = {
     z.strictObject({ runIds: z.array(runId).min(1).max(1000), keys: z.array(nonEmpty).min(1).max(1000), maxPoints: int.min(5).max(200_000) }),
     z.array(SeriesSchema),
   ),
+  /** The same series as typed Float64Array columns (long series: compact on the wire, NaN carried as is). */
+  'runs.seriesColumns': method(
+    z.strictObject({ runIds: z.array(runId).min(1).max(1000), keys: z.array(nonEmpty).min(1).max(1000), maxPoints: int.min(5).max(200_000) }),
+    z.array(SeriesColumnsSchema),
+  ),
   /** Snapshots by step range; `maxSteps` keeps at most that many steps, evenly spread, always the last. */
   'runs.snapshots': method(
     z.strictObject({
@@ -549,24 +572,35 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
-/** Standard base64 (RFC 4648) of bytes. */
+const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
+const PAD = 61; // '='
+
+/** Standard base64 (RFC 4648) of bytes (written as ASCII codes into one buffer, then decoded once: fast for tens of MB). */
 export function bytesToBase64(bytes: Uint8Array): string {
-  const parts: string[] = [];
-  let chunk = '';
+  const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
+  let o = 0;
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
     const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    chunk += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63];
-    if (chunk.length >= 8192) {
-      parts.push(chunk);
-      chunk = '';
-    }
+    out[o++] = B64_CODES[n >> 18];
+    out[o++] = B64_CODES[(n >> 12) & 63];
+    out[o++] = B64_CODES[(n >> 6) & 63];
+    out[o++] = B64_CODES[n & 63];
   }
   const rest = bytes.length - i;
-  if (rest === 1) chunk += B64[bytes[i] >> 2] + B64[(bytes[i] & 3) << 4] + '==';
-  else if (rest === 2) chunk += B64[bytes[i] >> 2] + B64[((bytes[i] & 3) << 4) | (bytes[i + 1] >> 4)] + B64[(bytes[i + 1] & 15) << 2] + '=';
-  parts.push(chunk);
-  return parts.join('');
+  if (rest === 1) {
+    out[o++] = B64_CODES[bytes[i] >> 2];
+    out[o++] = B64_CODES[(bytes[i] & 3) << 4];
+    out[o++] = PAD;
+    out[o++] = PAD;
+  } else if (rest === 2) {
+    out[o++] = B64_CODES[bytes[i] >> 2];
+    out[o++] = B64_CODES[((bytes[i] & 3) << 4) | (bytes[i + 1] >> 4)];
+    out[o++] = B64_CODES[(bytes[i + 1] & 15) << 2];
+    out[o++] = PAD;
+  }
+  // Every byte is ASCII, which every TextDecoder label decodes as itself.
+  return new TextDecoder('latin1').decode(out);
 }
 
 /** Bytes of standard base64; throws on a character outside the alphabet or a bad length. */
@@ -590,11 +624,12 @@ export function base64ToBytes(text: string): Uint8Array {
   return out;
 }
 
-/** JSON text of a message; Float32Arrays (little-endian bytes) and non-finite numbers survive. */
+/** JSON text of a message; Float32Arrays and Float64Arrays (little-endian bytes) and non-finite numbers survive. */
 export function encodeWire(message: unknown): string {
   return JSON.stringify(message, (_key, value: unknown) => {
     if (typeof value === 'number' && !Number.isFinite(value)) return { $num: String(value) };
     if (value instanceof Float32Array) return { $f32: bytesToBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) };
+    if (value instanceof Float64Array) return { $f64: bytesToBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) };
     return value;
   });
 }
@@ -613,6 +648,11 @@ export function decodeWire(text: string): unknown {
           const bytes = base64ToBytes(o.$f32);
           if (bytes.length % 4 !== 0) throw new Error('a $f32 payload is not a whole number of float32 values');
           return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+        }
+        if (typeof o.$f64 === 'string') {
+          const bytes = base64ToBytes(o.$f64);
+          if (bytes.length % 8 !== 0) throw new Error('a $f64 payload is not a whole number of float64 values');
+          return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
         }
       }
     }

@@ -106,6 +106,17 @@ describe('chart export', () => {
     expect(w.emitted('saved')).toEqual([['download', 'png']]);
   });
 
+  test('the title given to the menu goes into the exported images', async () => {
+    const seen: unknown[] = [];
+    const target = { toPng: async (o?: unknown) => (seen.push(o), new Blob(['p'])), toSvg: (o?: unknown) => (seen.push(o), '<svg/>') };
+    await chartExportFile(target, 'png', { baseName: 'x', title: 'Loss · run 3' });
+    await chartExportFile(target, 'svg', { baseName: 'x', title: 'Loss · run 3', background: 'light' });
+    expect(seen).toEqual([
+      { background: 'theme', title: 'Loss · run 3' },
+      { background: 'light', title: 'Loss · run 3' },
+    ]);
+  });
+
   test('a failing export shows its message in the menu', async () => {
     const w = mount(ChartExport, {
       props: { target: { toPng: () => Promise.reject(new Error('the chart is not drawn')) }, name: 'x' },

@@ -122,3 +122,24 @@ describe('SeriesData', () => {
     expect(() => new SeriesData().appendColumns({ step: [0, 1], value: [1] })).toThrow(/step has 2 entries, value has 1/);
   });
 });
+
+describe('MinMaxDecimator.pushRange', () => {
+  test('keeps the same indices as pushing point by point, however the points are cut into ranges', async () => {
+    const { MinMaxDecimator: D } = await import('../../src-renderer/src/charts/decimate.ts');
+    let seed = 3;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const values = Array.from({ length: 20_000 }, (_, i) => (i % 997 === 5 ? NaN : Math.sin(i / 50) + rand()));
+    const one = new D(64);
+    for (const v of values) one.push(v);
+    const want = { buffer: new Int32Array(0) };
+    const n = one.indices(want);
+    for (const cuts of [[20_000], [1, 2, 3, 128, 129, 5000, 20_000], [64, 8192, 8193, 20_000]]) {
+      const ranged = new D(64);
+      for (const end of cuts) ranged.pushRange(values, end);
+      const got = { buffer: new Int32Array(0) };
+      expect(ranged.indices(got)).toBe(n);
+      expect(Array.from(got.buffer.subarray(0, n))).toEqual(Array.from(want.buffer.subarray(0, n)));
+      expect(ranged.length).toBe(20_000);
+    }
+  });
+});

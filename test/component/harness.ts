@@ -22,9 +22,11 @@ export interface Harness {
   transport: Transport & { sent: { method: string; params?: unknown }[] };
   runner: RunnerDouble;
   logs: string[];
-  seedRun(o?: { name?: string; steps?: number; snapshotEvery?: number; end?: 'finished' | 'running' | 'diverged'; lr?: number }): number;
+  seedRun(o?: { name?: string; steps?: number; snapshotEvery?: number; end?: 'finished' | 'running' | 'diverged'; lr?: number; optimizer?: string; seed?: number; loss?: (t: number) => number }): number;
   fixture(name: string): string;
   close(): Promise<void>;
+  /** The harness's RunStore, as far as these tests write to it. */
+  store: { log(runId: number, at: { step: number; epoch: number; wallTime: number }, values: Record<string, number>): void; writer: { flush(): unknown } };
 }
 
 type HarnessModule = { startHarness(o: { runner?: boolean }): Promise<Harness> };

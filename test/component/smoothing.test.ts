@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { IncrementalEma, clampSmoothingWeight, emaSmooth } from '../../src-renderer/src/charts/smoothing.ts';
 import { prng } from '../../src-renderer/src/gallery/synthetic.ts';
+import { SeriesData } from '../../src-renderer/src/charts/series.ts';
 
 describe('TensorBoard debiased EMA', () => {
   test('matches a hand-computed series', () => {
@@ -53,6 +54,47 @@ describe('TensorBoard debiased EMA', () => {
         for (let i = 0; i < values.length; i++) ema.push(values, out);
         expect(Array.from(out)).toEqual(Array.from(emaSmooth(values, w)));
       }
+    }
+  });
+
+  test('points taken in ranges (pushRange, appendColumns) give the same smoothed series as one by one', () => {
+    const rand = prng(11);
+    const values = [...new Array(40).fill(2), ...Array.from({ length: 500 }, () => rand() * 3), NaN, 1];
+    for (const w of [0, 0.6, 0.999]) {
+      const want = Array.from(emaSmooth(values, w));
+      for (const cut of [1, 7, 40, 41, 300]) {
+        const out = new Float64Array(values.length);
+        const ema = new IncrementalEma(w);
+        // the first range ends inside the constant prefix or just after it: the rewrite is reported as index 0
+        expect(ema.pushRange(values, cut, out)).toBe(0);
+        expect(ema.pushRange(values, values.length, out)).toBe(cut <= 40 ? 0 : cut);
+        expect(Array.from(out)).toEqual(want);
+      }
+      const bulk = new SeriesData(w);
+      bulk.appendColumns({ step: values.map((_, i) => i).slice(0, 100), value: values.slice(0, 100), epoch: values.map((_, i) => i / 10).slice(0, 100) });
+      bulk.appendColumns({ step: values.map((_, i) => i).slice(100), value: values.slice(100) });
+      const single = new SeriesData(w);
+      values.forEach((v, i) => single.appendPoint({ step: i, value: v, epoch: i < 100 ? i / 10 : undefined }));
+      expect(Array.from(bulk.smoothed.view())).toEqual(want);
+      expect(Array.from(bulk.x('epoch'))).toEqual(Array.from(single.x('epoch')));
+      const scratch = { buffer: new Int32Array(0) };
+      expect(bulk.displayPoints('step', 'smoothed', false, scratch)).toEqual(single.displayPoints('step', 'smoothed', false, { buffer: new Int32Array(0) }));
+    }
+  });
+
+  test('bit for bit TensorBoard’s formula with Math.pow at every point, long after the debiasing term reaches 1', () => {
+    const rand = prng(5);
+    const values = Array.from({ length: 50_000 }, (_, i) => Math.exp(-i / 9000) + rand() * 0.1);
+    for (const w of [0.3, 0.6, 0.99, 0.999]) {
+      let last = 0;
+      const reference = values.map((y, i) => {
+        last = last * w + (1 - w) * y;
+        return last / (1 - Math.pow(w, i + 1));
+      });
+      expect(Array.from(emaSmooth(values, w))).toEqual(reference);
+      const out = new Float64Array(values.length);
+      new IncrementalEma(w).pushRange(values, values.length, out);
+      expect(Array.from(out)).toEqual(reference);
     }
   });
 });

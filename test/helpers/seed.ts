@@ -10,13 +10,13 @@ export const SEED_LAYERS = [
   { name: 'layers.1.bias', shape: [3] },
 ] as const;
 
-export function seedConfig(over: Partial<{ lr: number; optimizer: string; source: string }> = {}): RunConfig {
+export function seedConfig(over: Partial<{ lr: number; optimizer: string; source: string; seed: number }> = {}): RunConfig {
   return {
     model: { kind: 'mlp', hidden: [8], activation: 'relu' },
     optimizer: { name: over.optimizer ?? 'adam', preset: 'torch', hyperparams: { lr: over.lr ?? 0.01, betas: [0.9, 0.999], eps: 1e-8 } },
     schedule: null,
     data: { source: over.source ?? 'iris', missing: 'drop', valSplit: 0.2 },
-    training: { epochs: 10, batchSize: 16, seed: 0 },
+    training: { epochs: 10, batchSize: 16, seed: over.seed ?? 0 },
   };
 }
 
@@ -36,6 +36,12 @@ export interface SeedOptions {
   end?: 'finished' | 'running' | 'diverged';
   lr?: number;
   source?: string;
+  optimizer?: string;
+  /** training.seed of the config (the curves do not depend on it). */
+  seed?: number;
+  tags?: string[];
+  /** train_loss at step t; default seedLoss. */
+  loss?: (t: number) => number;
 }
 
 /** A run with steps 0..steps-1 of train_loss, lr; every evalEvery steps val_loss, val_accuracy, grad_norm; snapshots every snapshotEvery. */
@@ -44,12 +50,13 @@ export function seedRun(store: RunStore, o: SeedOptions = {}): number {
   const evalEvery = o.evalEvery ?? 10;
   const snapEvery = o.snapshotEvery ?? 20;
   const lr = o.lr ?? 0.01;
-  const id = store.createRun({ config: seedConfig({ lr, source: o.source }), name: o.name ?? 'seeded adam run', tags: ['seed'] });
+  const loss = o.loss ?? seedLoss;
+  const id = store.createRun({ config: seedConfig({ lr, source: o.source, optimizer: o.optimizer, seed: o.seed }), name: o.name ?? 'seeded adam run', tags: o.tags ?? ['seed'] });
   store.startRun(id);
   for (let t = 0; t < steps; t++) {
     const at = { step: t, epoch: t / 8, wallTime: t * 0.01 };
-    store.log(id, at, { train_loss: seedLoss(t), lr });
-    if (t % evalEvery === 0 || t === steps - 1) store.log(id, at, { val_loss: seedLoss(t) + 0.03, val_accuracy: Math.min(1, 0.3 + t / steps), grad_norm: 2 * Math.exp(-t / 60) });
+    store.log(id, at, { train_loss: loss(t), lr });
+    if (t % evalEvery === 0 || t === steps - 1) store.log(id, at, { val_loss: loss(t) + 0.03, val_accuracy: Math.min(1, 0.3 + t / steps), grad_norm: 2 * Math.exp(-t / 60) });
     if (t % snapEvery === 0 || t === steps - 1) {
       for (const layer of SEED_LAYERS) {
         const n = layer.shape.reduce((a: number, b: number) => a * b, 1);
@@ -63,6 +70,6 @@ export function seedRun(store: RunStore, o: SeedOptions = {}): number {
     store.writer.flush();
     return id;
   }
-  store.endRun(id, o.end ?? 'finished', o.end === 'diverged' ? { divergedStep: steps - 1, error: 'the loss became NaN' } : { final: { train_loss: seedLoss(steps - 1) } });
+  store.endRun(id, o.end ?? 'finished', o.end === 'diverged' ? { divergedStep: steps - 1, error: 'the loss became NaN' } : { final: { train_loss: loss(steps - 1) } });
   return id;
 }

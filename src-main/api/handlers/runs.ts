@@ -5,7 +5,17 @@ import { EXPORT_MIME, exportFilename, runCsvChunks, runJson } from '../export.ts
 
 type RunHandlers = Pick<
   Handlers,
-  'runs.list' | 'runs.get' | 'runs.rename' | 'runs.tag' | 'runs.notes' | 'runs.archive' | 'runs.delete' | 'runs.series' | 'runs.snapshots' | 'runs.export'
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.rename'
+  | 'runs.tag'
+  | 'runs.notes'
+  | 'runs.archive'
+  | 'runs.delete'
+  | 'runs.series'
+  | 'runs.seriesColumns'
+  | 'runs.snapshots'
+  | 'runs.export'
 >;
 
 /** At most `max` of the sorted `steps`, evenly spread, the first and the last always kept. */
@@ -50,6 +60,14 @@ export function runHandlers(ctx: BackendContext): RunHandlers {
       return { deleted: id };
     },
     'runs.series': (query) => store.series(query),
+    'runs.seriesColumns': (query) =>
+      store.series(query).map((s) => ({
+        ...s,
+        step: Float64Array.from(s.step),
+        epoch: Float64Array.from(s.epoch),
+        wallTime: Float64Array.from(s.wallTime),
+        value: Float64Array.from(s.value),
+      })),
     'runs.snapshots': ({ id, maxSteps, withData, ...range }) => {
       if (maxSteps === undefined) return store.snapshots(id, { ...range, withData });
       const listed = store.snapshots(id, { ...range, withData: false });

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ResolvedOptimizerConfig } from '../../core/optim/config.ts';
 import { OPTIMIZER_NAMES, OPTIMIZERS, PRESETS, type OptimizerName } from '../../core/optim/registry.ts';
-import { runPath } from '../../core/optim/replay.ts';
+import { surfacePath } from '../../core/optim/path.ts';
 import { SURFACE_NAMES, SURFACES, type SurfaceName } from '../../core/surfaces/index.ts';
 import { UserError } from '../errors.ts';
 import { addOptimizerFlags, configFromFlags, parsePair } from '../optimizer-flags.ts';
@@ -53,21 +53,20 @@ export function registerPath(program: Command): void {
     const surface = SURFACES[opts.surface];
     const start = opts.start ?? surface.start;
     if (!start.every(Number.isFinite)) throw new UserError('--start: both coordinates must be finite numbers', 2);
-    const points = runPath(opts.surface, config, start, opts.steps, { stopOnDivergence: true });
+    // The same function computes the dashboard playground's paths (in the renderer), so both show the same numbers.
+    const { points, loss, effectiveLr, divergedAt, startLoss } = surfacePath({ surface: opts.surface, optimizer: config, start, steps: opts.steps });
     const last = points[points.length - 1];
-    const divergedAt = last && !last.params.every(Number.isFinite) ? points.length : null;
-    const loss = points.map((p) => surface.f(p.params[0], p.params[1]));
     if (opts.json) {
       printJson({
         surface: surface.name,
         optimizer: config,
         start,
         steps: opts.steps,
-        start_loss: surface.f(start[0], start[1]),
+        start_loss: startLoss,
         // Non-finite values (a diverged last point) are written as null, as JSON has no NaN/∞.
-        path: points.map((p) => p.params.map((v) => (Number.isFinite(v) ? v : null))),
+        path: points.map((p) => p.map((v) => (Number.isFinite(v) ? v : null))),
         loss: loss.map((v) => (Number.isFinite(v) ? v : null)),
-        effective_lr: points.map((p) => p.effectiveLr),
+        effective_lr: effectiveLr,
         diverged_at: divergedAt,
       });
       return;
@@ -75,16 +74,16 @@ export function registerPath(program: Command): void {
     printLine(`${OPTIMIZERS[config.name].label} (${config.preset} preset) on ${surface.label}: f = ${surface.formula}`);
     printLine(hyperText(config));
     printLine(`${'step'.padStart(6)}  ${'x'.padStart(14)}  ${'y'.padStart(14)}  ${'loss'.padStart(14)}  ${'eff. lr x'.padStart(12)}  ${'eff. lr y'.padStart(12)}`);
-    printLine(`${'0'.padStart(6)}  ${fmt(start[0]).padStart(14)}  ${fmt(start[1]).padStart(14)}  ${fmt(surface.f(start[0], start[1])).padStart(14)}`);
+    printLine(`${'0'.padStart(6)}  ${fmt(start[0]).padStart(14)}  ${fmt(start[1]).padStart(14)}  ${fmt(startLoss).padStart(14)}`);
     points.forEach((p, k) =>
       printLine(
-        `${String(k + 1).padStart(6)}  ${fmt(p.params[0]).padStart(14)}  ${fmt(p.params[1]).padStart(14)}  ${fmt(loss[k]).padStart(14)}  ${fmt(p.effectiveLr[0]).padStart(12)}  ${fmt(p.effectiveLr[1]).padStart(12)}`,
+        `${String(k + 1).padStart(6)}  ${fmt(p[0]).padStart(14)}  ${fmt(p[1]).padStart(14)}  ${fmt(loss[k]).padStart(14)}  ${fmt(effectiveLr[k][0]).padStart(12)}  ${fmt(effectiveLr[k][1]).padStart(12)}`,
       ),
     );
     if (divergedAt !== null) printLine(`diverged at step ${divergedAt}: the point is no longer finite`);
     else if (last) {
-      const nearest = surface.minima.reduce<number>((d, m) => Math.min(d, Math.hypot(last.params[0] - m[0], last.params[1] - m[1])), Infinity);
-      printLine(`after ${plural(points.length, 'step')}: (${fmt(last.params[0])}, ${fmt(last.params[1])}), loss ${fmt(loss[loss.length - 1])}${Number.isFinite(nearest) ? `, ${fmt(nearest)} from the nearest minimum` : ''}`);
+      const nearest = surface.minima.reduce<number>((d, m) => Math.min(d, Math.hypot(last[0] - m[0], last[1] - m[1])), Infinity);
+      printLine(`after ${plural(points.length, 'step')}: (${fmt(last[0])}, ${fmt(last[1])}), loss ${fmt(loss[loss.length - 1])}${Number.isFinite(nearest) ? `, ${fmt(nearest)} from the nearest minimum` : ''}`);
     }
   });
 }

@@ -19,8 +19,15 @@ export interface OptimizerPath {
   label: string;
   lr: number;
   color?: string;
+  /** Without a colour: the theme's series colour of this index (default: the path's position), so a light-background export re-colours it too. */
+  colorIndex?: number;
   /** Iterates in order, points[0] being the start. */
   points: readonly (readonly [number, number])[];
+  /**
+   * The step after which the path was stopped as diverged (its last point, points[divergedAt]),
+   * e.g. because it left far outside the window; a non-finite point counts as diverged anyway.
+   */
+  divergedAt?: number | null;
 }
 
 /**
@@ -75,6 +82,12 @@ export function boxScales(box: Box, a: PlotArea): { px: (x: number) => number; p
   const sx = (a.right - a.left) / (box.xMax - box.xMin);
   const sy = (a.bottom - a.top) / (box.yMax - box.yMin);
   return { px: (x) => a.left + (x - box.xMin) * sx, py: (y) => a.bottom - (y - box.yMin) * sy };
+}
+
+/** pixel → data, the inverse of boxScales: x = xMin + (px − left)/sx, y = yMin + (bottom − py)/sy; null outside the area. */
+export function pixelToData(box: Box, a: PlotArea, px: number, py: number): [number, number] | null {
+  if (!(px >= a.left && px <= a.right && py >= a.top && py <= a.bottom)) return null;
+  return [box.xMin + ((px - a.left) / (a.right - a.left)) * (box.xMax - box.xMin), box.yMin + ((a.bottom - py) / (a.bottom - a.top)) * (box.yMax - box.yMin)];
 }
 
 const r2 = (v: number): string => String(Math.round(v * 100) / 100);
@@ -133,10 +146,14 @@ export interface ScenePath {
   color: string;
   /** Polyline of the visible iterates (pixel coordinates). */
   d: string;
+  /** The visible iterates in pixels (the legend goes where they are fewest). */
+  points: [number, number][];
   markers: [number, number][];
   head: [number, number] | null;
-  /** The path reached a non-finite iterate (drawn up to the last finite one). */
+  /** The path reached a non-finite iterate or its divergedAt step (drawn up to the last finite one). */
   diverged: boolean;
+  /** Where the diverged marker goes: the last drawn iterate, pulled into the plot area if it lies outside. */
+  divergedMarker: [number, number] | null;
   visibleSteps: number;
 }
 
@@ -154,7 +171,7 @@ export interface ContourScene {
   yTicks: { pos: number; label: string }[];
   xLabel: string;
   yLabel: string;
-  legend: { label: string; color: string; diverged: boolean }[];
+  legend: { label: string; color: string; diverged: boolean; /** e.g. " (diverged at step 40)", or "". */ note: string }[];
 }
 
 export interface SceneInput {
@@ -191,7 +208,7 @@ export function buildContourScene(input: SceneInput, theme: SceneTheme): Contour
   const { px, py } = boxScales(input.box, area);
   const maxMarkers = input.maxMarkers ?? 300;
   const paths = input.paths.map((p, k): ScenePath => {
-    const color = p.color ?? theme.series[k % theme.series.length];
+    const color = p.color ?? theme.series[(p.colorIndex ?? k) % theme.series.length];
     const pts: [number, number][] = [];
     let diverged = false;
     const last = Math.min(p.points.length - 1, Math.max(0, input.visibleSteps));
@@ -203,8 +220,13 @@ export function buildContourScene(input: SceneInput, theme: SceneTheme): Contour
       }
       pts.push([clampPx(px(x)), clampPx(py(y))]);
     }
+    if (p.divergedAt != null && last >= p.divergedAt) diverged = true;
     const d = pts.map(([x, y], s) => `${s === 0 ? 'M' : 'L'}${r2(x)} ${r2(y)}`).join('');
-    return { id: p.id, label: p.label, color, d, markers: pts.length <= maxMarkers ? pts : [], head: pts.at(-1) ?? null, diverged, visibleSteps: Math.max(0, pts.length - 1) };
+    const end = pts.at(-1);
+    const inset = 6;
+    const divergedMarker: [number, number] | null =
+      diverged && end ? [Math.max(area.left + inset, Math.min(area.right - inset, end[0])), Math.max(area.top + inset, Math.min(area.bottom - inset, end[1]))] : null;
+    return { id: p.id, label: p.label, color, d, points: pts, markers: pts.length <= maxMarkers ? pts : [], head: end ?? null, diverged, divergedMarker, visibleSteps: Math.max(0, pts.length - 1) };
   });
   const startPt = input.start ?? input.paths[0]?.points[0] ?? null;
   const fmt = (v: number) => formatNumber(v, 3);
@@ -222,7 +244,11 @@ export function buildContourScene(input: SceneInput, theme: SceneTheme): Contour
     yTicks: linearTicks(input.box.yMin, input.box.yMax, 5).map((v) => ({ pos: py(v), label: fmt(v) })),
     xLabel: input.xLabel ?? 'x',
     yLabel: input.yLabel ?? 'y',
-    legend: paths.map((p, k) => ({ label: `${p.label}  lr=${formatNumber(input.paths[k].lr, 3)}`, color: p.color, diverged: p.diverged })),
+    legend: paths.map((p, k) => {
+      const at = input.paths[k].divergedAt;
+      const note = p.diverged ? (at != null ? ` (diverged at step ${at})` : ' (diverged)') : '';
+      return { label: `${p.label}  lr=${formatNumber(input.paths[k].lr, 3)}`, color: p.color, diverged: p.diverged, note };
+    }),
   };
 }
 
@@ -237,11 +263,37 @@ export function starPath(x: number, y: number, r = 7): string {
   return `M${pts.join('L')}Z`;
 }
 
-/** Legend box geometry shared by the component and the exporter. */
+/** A ✕ marker (two strokes) of half-size r centred at (x, y): where a diverged path ran away. */
+export function crossPath(x: number, y: number, r = 5): string {
+  return `M${r2(x - r)} ${r2(y - r)}L${r2(x + r)} ${r2(y + r)}M${r2(x - r)} ${r2(y + r)}L${r2(x + r)} ${r2(y - r)}`;
+}
+
+/**
+ * Legend box geometry shared by the component and the exporter: in the corner of the plot area
+ * that covers the fewest iterates, the start and the minima (top right when tied).
+ */
 export function legendLayout(scene: ContourScene): { x: number; y: number; w: number; h: number; rowH: number } {
   const rowH = 16;
-  const w = 30 + 7 * Math.max(0, ...scene.legend.map((l) => l.label.length + (l.diverged ? 11 : 0)));
-  return { x: scene.area.right - w - 8, y: scene.area.top + 8, w, h: rowH * scene.legend.length + 8, rowH };
+  const w = 30 + 7 * Math.max(0, ...scene.legend.map((l) => l.label.length + l.note.length));
+  const h = rowH * scene.legend.length + 8;
+  const a = scene.area;
+  const corners = [
+    { x: a.right - w - 8, y: a.top + 8 },
+    { x: a.left + 8, y: a.top + 8 },
+    { x: a.right - w - 8, y: a.bottom - h - 8 },
+    { x: a.left + 8, y: a.bottom - h - 8 },
+  ];
+  const marks = [...scene.paths.flatMap((p) => p.points), ...(scene.start ? [scene.start] : []), ...scene.minima];
+  // The start and minima count as much as a whole path: hiding them hides what the plot is about.
+  const weight = (k: number) => (k >= marks.length - (scene.start ? 1 : 0) - scene.minima.length ? 1000 : 1);
+  const covered = (c: { x: number; y: number }) => marks.reduce((n, [px, py], k) => n + (px >= c.x - 6 && px <= c.x + w + 6 && py >= c.y - 6 && py <= c.y + h + 6 ? weight(k) : 0), 0);
+  let best = corners[0];
+  let bestCount = covered(best);
+  for (const c of corners.slice(1)) {
+    const n = covered(c);
+    if (n < bestCount) [best, bestCount] = [c, n];
+  }
+  return { x: best.x, y: best.y, w, h, rowH };
 }
 
 /** The scene as a standalone SVG document (same elements as the ContourPlot component). */
@@ -262,6 +314,7 @@ export function sceneToSvg(s: ContourScene): string {
     if (p.d) o.push(`<path d="${p.d}" stroke="${escapeXml(p.color)}" stroke-width="1.75"/>`);
     for (const [x, y] of p.markers) o.push(`<circle cx="${r2(x)}" cy="${r2(y)}" r="2" fill="${escapeXml(p.color)}"/>`);
     if (p.head) o.push(`<circle cx="${r2(p.head[0])}" cy="${r2(p.head[1])}" r="4" fill="${escapeXml(p.color)}" stroke="${escapeXml(t.fg)}" stroke-width="1"/>`);
+    if (p.divergedMarker) o.push(`<path class="pl-contour-diverged" d="${crossPath(p.divergedMarker[0], p.divergedMarker[1])}" stroke="${escapeXml(p.color)}" stroke-width="3" stroke-linecap="round"/>`);
     o.push('</g>');
   }
   o.push('</g>');
@@ -284,7 +337,7 @@ export function sceneToSvg(s: ContourScene): string {
     s.legend.forEach((item, k) => {
       const y = L.y + 4 + L.rowH * k + L.rowH / 2;
       o.push(`<line x1="${r2(L.x + 6)}" x2="${r2(L.x + 22)}" y1="${r2(y)}" y2="${r2(y)}" stroke="${escapeXml(item.color)}" stroke-width="2.5"/>`);
-      o.push(`<text x="${r2(L.x + 28)}" y="${r2(y + 4)}" fill="${escapeXml(t.fg)}">${escapeXml(item.label + (item.diverged ? ' (diverged)' : ''))}</text>`);
+      o.push(`<text x="${r2(L.x + 28)}" y="${r2(y + 4)}" fill="${escapeXml(t.fg)}">${escapeXml(item.label + item.note)}</text>`);
     });
     o.push('</g>');
   }

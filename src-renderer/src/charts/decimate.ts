@@ -67,6 +67,42 @@ export class MinMaxDecimator {
     this.count++;
   }
 
+  /** Adds values[length..end) (the same as push for each, with the chunk's state in locals). */
+  pushRange(values: ArrayLike<number>, end: number): void {
+    let i = this.count;
+    while (i < end) {
+      if (i === this.chunkSize * this.maxChunks) this.mergePairs();
+      const c = Math.floor(i / this.chunkSize);
+      if (c === this.chunks) {
+        this.chunks++;
+        this.minIdx[c] = this.maxIdx[c] = -1;
+      }
+      // The points of chunk c in this range: up to its end or the range's.
+      const stop = Math.min(end, (c + 1) * this.chunkSize);
+      let minI = this.minIdx[c];
+      let maxI = this.maxIdx[c];
+      let minV = this.minVal[c];
+      let maxV = this.maxVal[c];
+      for (; i < stop; i++) {
+        const y = values[i];
+        if (y !== y) continue;
+        if (minI < 0 || y < minV) {
+          minI = i;
+          minV = y;
+        }
+        if (maxI < 0 || y > maxV) {
+          maxI = i;
+          maxV = y;
+        }
+      }
+      this.minIdx[c] = minI;
+      this.maxIdx[c] = maxI;
+      this.minVal[c] = minV;
+      this.maxVal[c] = maxV;
+      this.count = i;
+    }
+  }
+
   /** Doubles the chunk size: chunk k becomes the union of old chunks 2k and 2k+1. */
   private mergePairs(): void {
     const half = this.maxChunks / 2;

@@ -94,17 +94,22 @@ export class SeriesData {
       const c = cols[key];
       if (c && c.length !== n) throw new RangeError(`${key} has ${c.length} entries, value has ${n}`);
     }
-    if (cols.epoch || cols.time || this.epoch || this.time) {
-      const { step, value, epoch, time } = cols;
-      for (let k = 0; k < n; k++) this.append(step[k], value[k], epoch?.[k], time?.[k]);
-      return;
-    }
-    // Fast path (step and value only): copy the columns in bulk, then feed the decimators and the EMA.
+    // Copied column by column; a column this series has but `cols` lacks gets NaN there.
     const start = this.value.length;
-    this.step.grow(start + n).set(cols.step, start);
-    this.value.grow(start + n).set(cols.value, start);
-    this.step.length = this.value.length = start + n;
-    for (let i = start; i < start + n; i++) this.afterAppend(i);
+    const end = start + n;
+    this.step.grow(end).set(cols.step, start);
+    this.value.grow(end).set(cols.value, start);
+    this.step.length = this.value.length = end;
+    for (const key of ['epoch', 'time'] as const) {
+      const given = cols[key];
+      if (!given && !this[key]) continue;
+      const col = (this[key] ??= this.nanColumn(start));
+      const data = col.grow(end);
+      if (given) data.set(given, start);
+      else data.fill(NaN, start, end);
+      col.length = end;
+    }
+    this.afterAppendRange(start, end);
   }
 
   private nanColumn(length: number): Column {
@@ -115,17 +120,19 @@ export class SeriesData {
   }
 
   private afterAppend(i: number): void {
-    const v = this.value.data[i];
-    this.rawDecimator.push(v);
-    this.smoothed.grow(i + 1);
-    this.smoothed.length = i + 1;
-    const r = this.ema.push(this.value.data, this.smoothed.data);
-    if (r === 'rewrite') {
-      this.smoothDecimator.reset();
-      for (let k = 0; k <= i; k++) this.smoothDecimator.push(this.smoothed.data[k]);
-    } else {
-      this.smoothDecimator.push(r);
-    }
+    this.afterAppendRange(i, i + 1);
+  }
+
+  /** Feeds the points [start, end) to the raw decimator, the EMA and the smoothed decimator. */
+  private afterAppendRange(start: number, end: number): void {
+    const values = this.value.data;
+    this.rawDecimator.pushRange(values, end);
+    this.smoothed.grow(end);
+    this.smoothed.length = end;
+    const smoothed = this.smoothed.data;
+    const from = this.ema.pushRange(values, end, smoothed);
+    if (from < start) this.smoothDecimator.reset();
+    this.smoothDecimator.pushRange(smoothed, end);
   }
 
   /** Recomputes the smoothed column for a new weight (O(n), once per change). */
@@ -135,13 +142,8 @@ export class SeriesData {
     this.ema = new IncrementalEma(w);
     this.smoothDecimator.reset();
     const n = this.value.length;
-    for (let i = 0; i < n; i++) {
-      const r = this.ema.push(this.value.data, this.smoothed.data);
-      if (r === 'rewrite') {
-        this.smoothDecimator.reset();
-        for (let k = 0; k <= i; k++) this.smoothDecimator.push(this.smoothed.data[k]);
-      } else this.smoothDecimator.push(r);
-    }
+    this.ema.pushRange(this.value.data, n, this.smoothed.data);
+    this.smoothDecimator.pushRange(this.smoothed.data, n);
   }
 
   clear(): void {

@@ -38,6 +38,7 @@ function fillEma(values: ArrayLike<number>, count: number, w: number, out: Float
   }
   let last = 0;
   let numAccum = 0;
+  let debiased = false;
   for (let i = 0; i < count; i++) {
     const y = values[i];
     if (!Number.isFinite(y)) {
@@ -46,7 +47,12 @@ function fillEma(values: ArrayLike<number>, count: number, w: number, out: Float
     }
     last = last * w + (1 - w) * y;
     numAccum++;
-    out[i] = last / (1 - Math.pow(w, numAccum));
+    if (debiased) out[i] = last;
+    else {
+      const denominator = 1 - Math.pow(w, numAccum);
+      out[i] = last / denominator;
+      debiased = denominator === 1;
+    }
   }
 }
 
@@ -62,6 +68,8 @@ export class IncrementalEma {
   private constantSoFar = true;
   private first = NaN;
   private count = 0;
+  /** Once 1 − wⁿ rounds to exactly 1 it stays 1: from then on smoothed = last, without Math.pow (same bits). */
+  private debiased = false;
 
   constructor(readonly weight: number) {
     this.weight = clampSmoothingWeight(weight);
@@ -69,25 +77,54 @@ export class IncrementalEma {
 
   /** values[0..count] holds the series including the new point at index count-1 of the result. */
   push(values: ArrayLike<number>, out: Float64Array): number | 'rewrite' {
-    const i = this.count++;
-    const y = values[i];
+    const i = this.count;
+    return this.pushRange(values, i + 1, out) < i ? 'rewrite' : out[i];
+  }
+
+  /**
+   * Takes the points values[count..end) at once (the same arithmetic as push, point by point) and
+   * writes their smoothed values into out. Returns the first index whose smoothed value was
+   * written: the old count, or 0 when the series stopped being constant and out was rewritten.
+   */
+  pushRange(values: ArrayLike<number>, end: number, out: Float64Array): number {
     const w = this.weight;
-    let smoothedFinite = NaN;
-    if (Number.isFinite(y)) {
-      this.last = this.last * w + (1 - w) * y;
-      this.numAccum++;
-      smoothedFinite = this.last / (1 - Math.pow(w, this.numAccum));
+    // The state in locals for the loop (a long range is the common case), written back after it.
+    let last = this.last;
+    let numAccum = this.numAccum;
+    let debiased = this.debiased;
+    let constantSoFar = this.constantSoFar;
+    let first = this.first;
+    let from = this.count;
+    for (let i = this.count; i < end; i++) {
+      const y = values[i];
+      let smoothedFinite = NaN;
+      if (Number.isFinite(y)) {
+        last = last * w + (1 - w) * y;
+        numAccum++;
+        if (debiased) smoothedFinite = last;
+        else {
+          const denominator = 1 - Math.pow(w, numAccum);
+          smoothedFinite = last / denominator;
+          debiased = denominator === 1;
+        }
+      }
+      if (i === 0) {
+        first = y;
+        constantSoFar = y === y;
+      } else if (constantSoFar && y !== first) {
+        constantSoFar = false;
+        fillEma(values, i + 1, w, out);
+        from = 0;
+        continue;
+      }
+      out[i] = constantSoFar ? y : Number.isFinite(y) ? smoothedFinite : y;
     }
-    if (i === 0) {
-      this.first = y;
-      this.constantSoFar = y === y;
-    } else if (this.constantSoFar && y !== this.first) {
-      this.constantSoFar = false;
-      fillEma(values, this.count, w, out);
-      return 'rewrite';
-    }
-    const smoothed = this.constantSoFar ? y : Number.isFinite(y) ? smoothedFinite : y;
-    out[i] = smoothed;
-    return smoothed;
+    this.last = last;
+    this.numAccum = numAccum;
+    this.debiased = debiased;
+    this.constantSoFar = constantSoFar;
+    this.first = first;
+    this.count = Math.max(this.count, end);
+    return from;
   }
 }

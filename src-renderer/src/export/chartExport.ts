@@ -9,8 +9,8 @@ export const CHART_EXPORT_FORMATS: readonly ChartExportFormat[] = ['png', 'svg',
 
 /** What a chart component exposes for export (LiveLineChart has all three; Heatmap only toPng). */
 export interface ExportableChart {
-  toPng?: (opts?: { background?: ExportBackground }) => Promise<Blob>;
-  toSvg?: (opts?: { background?: ExportBackground }) => string;
+  toPng?: (opts?: { background?: ExportBackground; title?: string }) => Promise<Blob>;
+  toSvg?: (opts?: { background?: ExportBackground; title?: string }) => string;
   /** Every plotted point at full resolution, raw and (when smoothing) smoothed. */
   exportData?: () => ExportSeries[];
 }
@@ -38,18 +38,18 @@ export function exportBaseName(name: string): string {
 export async function chartExportFile(
   chart: ExportableChart,
   format: ChartExportFormat,
-  o: { baseName: string; background?: ExportBackground },
+  o: { baseName: string; background?: ExportBackground; /** The image's title when the chart has none of its own on screen. */ title?: string },
 ): Promise<{ blob: Blob; filename: string }> {
   const filename = `${exportBaseName(o.baseName)}.${format}`;
   const background = o.background ?? 'theme';
   const missing = () => new Error(`this chart cannot be exported as ${format.toUpperCase()}`);
   if (format === 'png') {
     if (!chart.toPng) throw missing();
-    return { blob: await chart.toPng({ background }), filename };
+    return { blob: await chart.toPng({ background, title: o.title }), filename };
   }
   if (format === 'svg') {
     if (!chart.toSvg) throw missing();
-    return { blob: textBlob(chart.toSvg({ background }), 'image/svg+xml'), filename };
+    return { blob: textBlob(chart.toSvg({ background, title: o.title }), 'image/svg+xml'), filename };
   }
   if (!chart.exportData) throw missing();
   const series = chart.exportData();

@@ -12,6 +12,8 @@ export interface PngOptions {
   pixelRatio?: number;
   /** 'light' re-colours text and grid for a white background; 'theme' uses the page's theme colours; 'transparent' draws no background. */
   background?: 'light' | 'theme' | 'transparent';
+  /** A title drawn above the chart in the image (the chart's own, if it has one, is replaced). */
+  title?: string;
 }
 
 /** Text, grid and background colours of a theme applied to every scale, title, legend and tooltip. */
@@ -55,6 +57,7 @@ export function renderChartOffscreen(chart: Chart, opts: PngOptions = {}): { can
   const options = merge({}, [
     chart.config.options as object,
     background === 'light' ? themeOverrides(LIGHT_THEME, Object.keys(chart.scales)) : {},
+    opts.title ? { plugins: { title: { display: true, text: opts.title, color: theme.fg, font: { size: 14, weight: 'bold' } } } } : {},
     { responsive: false, maintainAspectRatio: false, animation: false, devicePixelRatio: pixelRatio, events: [] },
   ]) as ChartOptions;
   const config = {

@@ -12,6 +12,8 @@ import { LIGHT_THEME, readTheme, type ChartTheme } from '../charts/theme.ts';
 export interface SvgOptions {
   /** 'light' draws on white with the light theme's text colours; 'theme' uses the page theme; 'transparent' draws no background. */
   background?: 'light' | 'theme' | 'transparent';
+  /** A title written above the chart (the chart's own, if it has one, is replaced). */
+  title?: string;
 }
 
 export interface SvgTick {
@@ -189,7 +191,7 @@ export function svgSpecOfChart(chart: Chart, opts: SvgOptions = {}): SvgLineChar
     const items = labelOpts.generateLabels(chart).filter((item) => !keep || keep(item, chart.data));
     for (const item of items) if (!item.hidden) legend.push({ label: item.text, color: colorText(item.strokeStyle ?? item.fillStyle, theme.fg) });
   }
-  const title = o.plugins?.title?.display ? textOf(o.plugins.title.text) : '';
+  const title = opts.title || (o.plugins?.title?.display ? textOf(o.plugins.title.text) : '');
   const axisTitle = (s: Scale | undefined) => {
     const t = (s?.options as { title?: { display?: boolean; text?: unknown } } | undefined)?.title;
     return t?.display ? textOf(t.text) : '';

@@ -22,7 +22,8 @@ export const useRunsStore = defineStore('runs', () => {
   async function reload(): Promise<void> {
     if (!apiRef) return;
     try {
-      list.value = markRaw(await apiRef.client.call('runs.list', { archived: 'exclude', limit: 500 }));
+      // Every run, archived ones too (the Runs table hides those unless asked): 1,000 runs are ~0.5 MB.
+      list.value = markRaw(await apiRef.client.call('runs.list', { archived: 'include', limit: 100_000 }));
       error.value = null;
       loaded.value = true;
     } catch (err) {
@@ -75,5 +76,10 @@ export const useRunsStore = defineStore('runs', () => {
 
   const activeCount = () => list.value.filter((r) => ACTIVE.has(r.status)).length;
 
-  return { list, progress, error, loaded, follow, followProgress, reload, activeCount };
+  /** Replaces one run's summary in place after an edit (the 'runs' event reloads the rest soon). */
+  function patch(run: RunSummary): void {
+    list.value = markRaw(list.value.map((r) => (r.id === run.id ? run : r)));
+  }
+
+  return { list, progress, error, loaded, follow, followProgress, reload, activeCount, patch };
 });

@@ -199,6 +199,22 @@ describe('stored runs', () => {
     expect(n.value).toEqual([1, NaN]);
   });
 
+  test('seriesColumns: the same points as series, as Float64Array columns, NaN included', async () => {
+    const id = h.seedRun({ steps: 300 });
+    const [rows] = await call('runs.series', { runIds: [id], keys: ['train_loss'], maxPoints: 1000 });
+    const [cols] = await call('runs.seriesColumns', { runIds: [id], keys: ['train_loss'], maxPoints: 1000 });
+    expect(cols.step).toBeInstanceOf(Float64Array);
+    expect([cols.count, cols.downsampled]).toEqual([300, false]);
+    expect([...cols.step]).toEqual(rows.step);
+    expect([...cols.epoch]).toEqual(rows.epoch);
+    expect([...cols.wallTime]).toEqual(rows.wallTime);
+    expect([...cols.value]).toEqual(rows.value);
+    const [few] = await call('runs.seriesColumns', { runIds: [id], keys: ['train_loss'], maxPoints: 20 });
+    expect(few.downsampled).toBe(true);
+    expect(few.step.length).toBeLessThanOrEqual(20);
+    expect(few.step.at(-1)).toBe(299);
+  });
+
   test('snapshots by step range, and at most maxSteps steps spread over the run', async () => {
     const id = h.seedRun({ steps: 200, snapshotEvery: 10 });
     const all = await call('runs.snapshots', { id, kind: 'effective_lr', withData: false });

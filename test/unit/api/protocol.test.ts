@@ -49,6 +49,14 @@ describe('wire encoding', () => {
     expect([...back.d]).toEqual([1, 2, 3]);
   });
 
+  test('Float64Arrays round-trip bit for bit (views at an offset send their own elements), a truncated payload is refused', () => {
+    const whole = new Float64Array([7, 0.1 + 0.2, -0, NaN, Infinity, -Infinity, Number.MIN_VALUE, 1.7976931348623157e308, 7]);
+    const back = decodeWire(encodeWire({ d: whole.subarray(1, 8) })) as { d: Float64Array };
+    expect(back.d).toBeInstanceOf(Float64Array);
+    expect(new Uint8Array(back.d.buffer, back.d.byteOffset, back.d.byteLength)).toEqual(new Uint8Array(whole.buffer, 8, 56));
+    expect(() => decodeWire('{"d":{"$f64":"AAAAAA=="}}')).toThrow(/whole number of float64/);
+  });
+
   test('objects that only look like encodings stay objects', () => {
     expect(decodeWire('{"a":{"$num":"NaN","b":1},"c":{"$num":"huge"}}')).toEqual({ a: { $num: 'NaN', b: 1 }, c: { $num: 'huge' } });
   });

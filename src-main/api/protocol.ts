@@ -12,6 +12,7 @@
 // travels as { $f32: base64 }, a Float64Array as { $f64: base64 }, and NaN / ±Infinity as { $num: 'NaN' | 'Infinity' | '-Infinity' }.
 // Electron's IPC uses structured clone, which carries both as they are.
 import { z } from 'zod';
+import { TARGET_SCALING_METHODS } from '../core/data/types.ts';
 import { RUN_STATUSES } from '../store/types.ts';
 
 // --- building blocks ----------------------------------------------------------------------
@@ -28,6 +29,7 @@ const f64 = z.custom<Float64Array>((v) => v instanceof Float64Array, { message: 
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export const TaskSchema = z.enum(['classification', 'regression']);
 export const MissingPolicySchema = z.enum(['drop', 'impute']);
+export const TargetScalingMethodSchema = z.enum(TARGET_SCALING_METHODS);
 export const ColumnKindSchema = z.enum(['numeric', 'categorical', 'text', 'id', 'constant', 'missing']);
 
 // --- errors -------------------------------------------------------------------------------
@@ -130,6 +132,8 @@ export const DatasetSummarySchema = z.object({
   task: TaskSchema,
   taskReason: z.string(),
   classes: z.array(z.object({ label: z.string(), count: int })).nullable(),
+  /** Regression: the target's scaling for training (model units t = (y − mean) / std); null for classification. */
+  targetScaling: z.object({ method: TargetScalingMethodSchema, mean: z.number(), std: z.number() }).nullable(),
   featureCount: int,
   featureNames: z.array(z.string()),
   columns: z.array(
@@ -156,6 +160,8 @@ export const DataOptionsSchema = z.strictObject({
   missing: MissingPolicySchema.optional(),
   valSplit: finite.min(0).lt(1).optional(),
   seed: int.optional(),
+  /** Regression only; default 'standardize'. */
+  targetScaling: TargetScalingMethodSchema.optional(),
 });
 
 // --- runs ---------------------------------------------------------------------------------

@@ -155,6 +155,7 @@ export class WorkerPool implements Runner {
       missing: d.missing,
       valSplit: d.valSplit,
       maxCategories: d.maxCategories,
+      targetScaling: d.targetScaling,
       seed: resolved.training.seed,
       samplesDir: this.opts.samplesDir,
     });

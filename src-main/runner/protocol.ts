@@ -8,7 +8,7 @@
 //
 // Typed arrays (the dataset, snapshot data) travel as transferables, never copied.
 import { z } from 'zod';
-import type { Dataset } from '../core/data/types.ts';
+import { TARGET_SCALING_METHODS, type Dataset } from '../core/data/types.ts';
 
 /** Any JS number, NaN and ±Infinity included (structured clone keeps them; z.number() does not accept them). */
 const anyNumber = z.custom<number>((v) => typeof v === 'number', 'a number');
@@ -27,7 +27,13 @@ const datasetBase = {
 /** core/data's Dataset. */
 const datasetSchema = z.discriminatedUnion('task', [
   z.object({ ...datasetBase, task: z.literal('classification'), y: typed<Int32Array>(Int32Array, 'Int32Array'), classes: z.array(z.string()) }),
-  z.object({ ...datasetBase, task: z.literal('regression'), y: typed<Float64Array>(Float64Array, 'Float64Array'), classes: z.null() }),
+  z.object({
+    ...datasetBase,
+    task: z.literal('regression'),
+    y: typed<Float64Array>(Float64Array, 'Float64Array'),
+    targetScaling: z.object({ method: z.enum(TARGET_SCALING_METHODS), mean: z.number(), std: z.number() }),
+    classes: z.null(),
+  }),
 ]) satisfies z.ZodType<Dataset>;
 
 /** A test-only fault the worker injects once the run has done `atStep` steps (never set outside tests). */

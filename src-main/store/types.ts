@@ -23,7 +23,10 @@
 // >= 0; `wallTime` seconds since the run started; `value` any number, NaN and ±Infinity
 // included (SQLite has no NaN, so a stored NULL value means NaN). Keys are free text, e.g.
 // `train_loss`, `val_loss`, `val_accuracy`, `val_r2`, `val_rmse`, `grad_norm`, `lr`,
-// `update_ratio/layers.0.weight`. Every point is stored; downsampling is a query.
+// `update_ratio/layers.0.weight`. Every point is stored; downsampling is a query. Regression runs:
+// `train_loss` and `val_loss` are the MSE the optimizer sees, on the target standardized with its
+// training mean and std (config.data.targetScaling 'standardize', the default; raw with 'none');
+// `val_rmse` is in the target's own units (√MSE × std) and `val_r2` is the same in both.
 // Summary metrics of a run: the latest value of every key (kept in step by the writer), over
 // which the final values written when the run ends (RunStore.endRun({ final })) take precedence.
 // A summary metric is a sort/where key by its name (`val_loss`) or as `metric.<name>` when the

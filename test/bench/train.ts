@@ -20,7 +20,9 @@
 // - `quality.*`: validation metrics on the sample datasets (mean over seeds 0-4), the settings
 //   of torch_train_ref.py: digits MLP 64 Adam 1e-3 20 epochs b32 (PyTorch 0.96, floor 0.94),
 //   iris logistic 50 epochs b16 (floor 0.90), breast_cancer MLP 32 30 epochs b32 (floor 0.95),
-//   diabetes (regression) R² and RMSE.
+//   diabetes (regression) R² and RMSE (in the target's units), with torch_train_ref.py's settings
+//   and with the CLI's defaults (MLP 64, Adam 1e-3, 20 epochs), each also on the raw target
+//   (`_unscaled_`: targetScaling none, as before the target was standardized).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -151,13 +153,16 @@ async function measureQuality(): Promise<Record<string, number>> {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const over = async (source: string, input: (seed: number) => unknown, key: string) => {
     const values: number[] = [];
-    for (const seed of seeds) values.push(train(input(seed), (await loadDataset(source, { seed })).dataset).final[key]);
+    for (const seed of seeds) {
+      const { targetScaling } = resolveRunConfig(input(seed)).data;
+      values.push(train(input(seed), (await loadDataset(source, { seed, targetScaling })).dataset).final[key]);
+    }
     return round(mean(values), 4);
   };
-  const cfg = (source: string, model: unknown, optimizer: string, lr: number, epochs: number, batchSize: number) => (seed: number) => ({
+  const cfg = (source: string, model: unknown, optimizer: string, lr: number, epochs: number, batchSize: number, targetScaling?: string) => (seed: number) => ({
     model,
     optimizer: { name: optimizer, hyperparams: { lr } },
-    data: { source },
+    data: { source, ...(targetScaling ? { targetScaling } : {}) },
     training: { epochs, batchSize, seed },
   });
   const mlp = (h: number) => ({ kind: 'mlp', hidden: [h], activation: 'relu' });
@@ -170,6 +175,12 @@ async function measureQuality(): Promise<Record<string, number>> {
   q.diabetes_mlp32_adam_val_r2 = await over('diabetes', cfg('diabetes', mlp(32), 'adam', 1e-2, 100, 32), 'val_r2');
   q.diabetes_mlp32_adam_val_rmse = await over('diabetes', cfg('diabetes', mlp(32), 'adam', 1e-2, 100, 32), 'val_rmse');
   q.diabetes_linear_sgd_val_r2 = await over('diabetes', cfg('diabetes', { kind: 'linear' }, 'sgd', 0.05, 100, 32), 'val_r2');
+  // The defaults of `precond train --data diabetes` (MLP 64, Adam 1e-3, 20 epochs, b32), on the
+  // standardized target (the default) and on the raw one (targetScaling none, as before it existed).
+  q.diabetes_defaults_val_r2 = await over('diabetes', cfg('diabetes', mlp(64), 'adam', 1e-3, 20, 32), 'val_r2');
+  q.diabetes_defaults_val_rmse = await over('diabetes', cfg('diabetes', mlp(64), 'adam', 1e-3, 20, 32), 'val_rmse');
+  q.diabetes_defaults_unscaled_val_r2 = await over('diabetes', cfg('diabetes', mlp(64), 'adam', 1e-3, 20, 32, 'none'), 'val_r2');
+  q.diabetes_mlp32_adam_unscaled_val_r2 = await over('diabetes', cfg('diabetes', mlp(32), 'adam', 1e-2, 100, 32, 'none'), 'val_r2');
   return q;
 }
 

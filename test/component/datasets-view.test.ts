@@ -4,6 +4,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { API_KEY } from '../../src-renderer/src/api/index.ts';
 import DatasetsView from '../../src-renderer/src/views/DatasetsView.vue';
+import { formatNumber } from '../../src-renderer/src/logic/format.ts';
 import { useDatasetStore } from '../../src-renderer/src/stores/dataset.ts';
 import { startHarness, testApp, until, type Harness, type TestApp } from './harness.ts';
 
@@ -40,6 +41,18 @@ describe('DatasetsView', () => {
     expect(w.find('[data-test=no-missing]').exists()).toBe(true);
     expect(w.find('[data-test=sample-iris]').classes()).toContain('selected');
     expect(w.find('[data-test=use-dataset]').attributes('disabled')).toBeUndefined();
+    expect(w.find('[data-test=target-scaling]').exists()).toBe(false); // a classification target is not scaled
+  });
+
+  test("a regression target's report says how it is scaled for training", async () => {
+    const w = mountView();
+    await useDatasetStore().open(app.api, 'diabetes');
+    await until(() => expect(w.find('[data-test=report]').exists()).toBe(true));
+    const { mean, std } = useDatasetStore().summary!.targetScaling!;
+    const line = w.find('[data-test=target-scaling]');
+    expect(line.text()).toBe(`standardized: (y − ${formatNumber(mean)}) / ${formatNumber(std)} (training rows)`);
+    expect(line.text()).toMatch(/^standardized: \(y − 151\.\d+\) \/ 76\.\d+ /);
+    expect(line.attributes('title')).toBe("the training loss is on the scaled target; RMSE is in progression's units");
   });
 
   test('choosing another target and task reloads the report with them', async () => {

@@ -3,7 +3,7 @@
 // on stdout. Ctrl-C (or SIGTERM, SIGHUP) stops the run cleanly: it ends `stopped` with every point kept.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DataLoadError } from '../../core/data/errors.ts';
-import type { DatasetSummary } from '../../core/data/types.ts';
+import { TARGET_SCALING_METHODS, type DatasetSummary, type TargetScaling, type TargetScalingMethod } from '../../core/data/types.ts';
 import { ACTIVATIONS, INIT_SCHEMES } from '../../core/models/spec.ts';
 import { OPTIMIZER_NAMES, PRESETS, type OptimizerName } from '../../core/optim/registry.ts';
 import { SCHEDULE_NAMES } from '../../core/schedules/registry.ts';
@@ -35,6 +35,7 @@ interface TrainOpts {
   batchSize?: number;
   valSplit?: number;
   missing?: 'drop' | 'impute';
+  targetScaling?: TargetScalingMethod;
   seed?: number;
   dtype?: 'float32' | 'float64';
   evalEvery?: number;
@@ -138,7 +139,7 @@ function configFromOptions(opts: TrainOpts): Record<string, unknown> {
     model,
     optimizer,
     schedule: opts.schedule ? { name: opts.schedule, ...opts.scheduleOpts } : null,
-    data: { source: opts.data, target: opts.target, task: opts.task, missing: opts.missing, valSplit: opts.valSplit },
+    data: { source: opts.data, target: opts.target, task: opts.task, missing: opts.missing, valSplit: opts.valSplit, targetScaling: opts.targetScaling },
     training: {
       epochs: opts.epochs,
       steps: opts.steps,
@@ -238,6 +239,12 @@ function result(launched: LaunchedRun, outcome: RunOutcome, store: RunStore): Re
   };
 }
 
+/** "standardized with the training mean 152.1 and std 77.09 (losses in those units)" or "used as is (not scaled)". */
+export function describeTargetScaling(t: TargetScaling): string {
+  if (t.method === 'none') return 'used as is (not scaled; losses in its units)';
+  return `standardized with the training mean ${fmtValue(t.mean)} and std ${fmtValue(t.std)} (losses in those units, RMSE in the target's)`;
+}
+
 function printSummary(r: ReturnType<typeof result>, s: DatasetSummary): void {
   const v = (k: string) => fmtValue(r[k] as number | undefined);
   printLine(`run ${r.runId} ${r.status}: ${r.message}`);
@@ -246,6 +253,7 @@ function printSummary(r: ReturnType<typeof result>, s: DatasetSummary): void {
   printLine(`  train loss ${v('trainLoss')}, val loss ${v('valLoss')}, ${quality}`);
   const excluded = s.excluded.length ? `; excluded: ${s.excluded.map((e) => `${e.column} (${e.reason})`).join(', ')}` : '';
   printLine(`  data: ${s.sample ?? s.file}, ${plural(s.rowsUsed, 'row')} used (${s.rowsDropped} dropped), ${s.trainRows} train / ${s.validationRows} validation, ${plural(s.featureCount, 'feature')}${excluded}`);
+  if (s.targetScaling) printLine(`  target ${s.target}: ${describeTargetScaling(s.targetScaling)}`);
   printLine(`  stored in ${r.db}`);
 }
 
@@ -269,6 +277,9 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--batch-size <n>', 'minibatch size (default 32)').argParser(wholeNumber('--batch-size', 1)))
     .addOption(new Option('--val-split <x>', 'fraction of rows held out for validation (default 0.2)').argParser(number('--val-split')))
     .addOption(new Option('--missing <policy>', 'rows with missing features: drop (default) or impute').choices(['drop', 'impute']))
+    .addOption(
+      new Option('--target-scaling <method>', 'regression: train on the target standardized with its training mean and std (standardize, default) or as is (none); RMSE is reported in the target\'s units either way').choices(TARGET_SCALING_METHODS),
+    )
     .addOption(new Option('--seed <n>', 'seeds the split, the initialization and the shuffles (default 0)').argParser(wholeNumber('--seed', 0)))
     .addOption(new Option('--dtype <dtype>', 'float32 (default) or float64').choices(['float32', 'float64']))
     .addOption(new Option('--eval-every <n>', 'evaluate every n steps (default: every epoch)').argParser(wholeNumber('--eval-every', 1)))
@@ -325,6 +336,7 @@ export function registerTrain(program: Command): void {
         throw err;
       }
       runId = launched.runId;
+      if (opts.targetScaling && launched.summary.task === 'classification') log(`precond: --target-scaling applies to regression targets; ${launched.summary.target} is a classification target, so it is ignored`);
       const unsubscribe = runner.subscribe((e) => {
         if (e.runId === runId && e.type === 'progress') progress.update(e);
       });

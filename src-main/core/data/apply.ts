@@ -1,6 +1,6 @@
 // Re-applying a recorded Preprocessing to raw rows: the same features, bit for bit, as the
 // load that produced the record (for reproducibility, inspection, or new rows).
-import { encoderWidth, levelLookup, standardize } from './encode.ts';
+import { encoderWidth, levelLookup, scaleTarget, standardize } from './encode.ts';
 import { DataLoadError, quoteValue } from './errors.ts';
 import type { Preprocessing } from './types.ts';
 import { isMissing, parseNumber } from './values.ts';
@@ -18,7 +18,7 @@ export interface Applied {
   d: number;
   /** Row-major n × d, as `Dataset.x`. */
   x: Float64Array;
-  /** Class indices (classification) or values (regression); null without the target. */
+  /** Class indices (classification) or values in model units (regression: scaled as recorded, as `Dataset.y`); null without the target. */
   y: Int32Array | Float64Array | null;
   /** Which input rows were kept (indices into `rows`). */
   kept: Int32Array;
@@ -64,6 +64,7 @@ export function applyPreprocessing(record: Preprocessing, rows: readonly (readon
       if (target.task === 'regression') {
         yValue = parseNumber(raw, decimal);
         if (Number.isNaN(yValue)) throw cellError(i, target.index, raw, 'a number');
+        if (target.scaling) yValue = scaleTarget(yValue, target.scaling);
       } else {
         const label = target.classBy === 'number' ? String(parseNumber(raw, decimal) + 0) : raw;
         const k = classIndex.get(label);

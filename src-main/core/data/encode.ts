@@ -1,6 +1,7 @@
-// Fitting and applying the per-column feature encoders. Both the loader and
-// applyPreprocessing() write features through these functions, so they agree to the bit.
-import type { FeatureEncoder } from './types.ts';
+// Fitting and applying the per-column feature encoders and the regression target's scaling. Both
+// the loader and applyPreprocessing() write features and targets through these functions, so
+// they agree to the bit.
+import type { FeatureEncoder, TargetScaling, TargetScalingMethod } from './types.ts';
 import { OTHER_LEVEL } from './types.ts';
 
 export type NumericEncoder = Extract<FeatureEncoder, { kind: 'numeric' }>;
@@ -12,11 +13,10 @@ export function standardize(x: number, enc: NumericEncoder): number {
 }
 
 /**
- * Mean and population standard deviation of the values (NaN = missing, skipped):
- * mean = Σx / m, std = √(Σ(x − mean)² / m); std is 1 when it is 0 or there are no values,
- * so a column constant on the training rows never divides by zero.
+ * Mean and population standard deviation of the values at `rows` (NaN = missing, skipped):
+ * mean = Σx / m, std = √(Σ(x − mean)² / m); `count` is m (mean 0 and std 0 when m is 0).
  */
-export function fitNumeric(column: string, index: number, values: Float64Array, rows: Int32Array): NumericEncoder {
+export function meanAndStd(values: Float64Array, rows: Int32Array): { mean: number; std: number; count: number } {
   let sum = 0, m = 0;
   for (let k = 0; k < rows.length; k++) {
     const v = values[rows[k]];
@@ -25,15 +25,47 @@ export function fitNumeric(column: string, index: number, values: Float64Array, 
       m++;
     }
   }
-  if (m === 0) return { kind: 'numeric', column, index, mean: 0, std: 1, impute: 0 };
+  if (m === 0) return { mean: 0, std: 0, count: 0 };
   const mean = sum / m;
   let ss = 0;
   for (let k = 0; k < rows.length; k++) {
     const v = values[rows[k]];
     if (!Number.isNaN(v)) ss += (v - mean) * (v - mean);
   }
-  const std = Math.sqrt(ss / m);
-  return { kind: 'numeric', column, index, mean, std: std > 0 && Number.isFinite(std) ? std : 1, impute: mean };
+  return { mean, std: Math.sqrt(ss / m), count: m };
+}
+
+/** A usable divisor: the std, or 1 when it is 0 (or not finite), so a constant never divides by zero. */
+const divisor = (std: number): number => (std > 0 && Number.isFinite(std) ? std : 1);
+
+/**
+ * The numeric encoder of a column from its training rows: z = (x − mean) / std with the
+ * training mean and population std (1 when it is 0 or there are no values); missing cells
+ * are imputed with the mean.
+ */
+export function fitNumeric(column: string, index: number, values: Float64Array, rows: Int32Array): NumericEncoder {
+  const { mean, std } = meanAndStd(values, rows);
+  return { kind: 'numeric', column, index, mean, std: divisor(std), impute: mean };
+}
+
+/**
+ * The regression target's scaling from its training values: 'standardize' takes their mean and
+ * population std (1 when the training target is constant: `constant` says so), 'none' the identity.
+ */
+export function fitTargetScaling(method: TargetScalingMethod, values: Float64Array, trainRows: Int32Array): { scaling: TargetScaling; constant: boolean } {
+  if (method === 'none') return { scaling: { method, mean: 0, std: 1 }, constant: false };
+  const { mean, std } = meanAndStd(values, trainRows);
+  return { scaling: { method, mean, std: divisor(std) }, constant: !(std > 0) };
+}
+
+/** t = (y − mean) / std: a target value in model units ('none': y itself, untouched). */
+export function scaleTarget(y: number, s: TargetScaling): number {
+  return s.method === 'none' ? y : (y - s.mean) / s.std;
+}
+
+/** y = t·std + mean: a model-unit value (a prediction) back in the target's units ('none': t itself). */
+export function unscaleTarget(t: number, s: TargetScaling): number {
+  return s.method === 'none' ? t : t * s.std + s.mean;
 }
 
 /** Sorted labels: numerically when every label is a number, else by code unit. */

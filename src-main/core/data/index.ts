@@ -7,3 +7,4 @@ export { inferSchema, inferColumn, inferTask, MAX_INTEGER_CLASSES, type SchemaOp
 export { randomSplit, stratifiedSplit, type Split } from './split.ts';
 export { buildDataset, findTargetColumn, selectRows, DEFAULTS, type BuildOptions, type BuiltDataset, type SourceInfo } from './prepare.ts';
 export { applyPreprocessing, type Applied, type ApplyOptions } from './apply.ts';
+export { scaleTarget, unscaleTarget } from './encode.ts';

@@ -1,7 +1,7 @@
 // From a raw table to the training-ready dataset: choose the target and task, pick the usable
 // features (the rest excluded with a reason), handle missing values, split (seeded, stratified
 // for classification), fit the encoders on the training rows, and write the feature matrix.
-import { encoderFeatureNames, encoderWidth, fitNumeric, fitOneHot, levelLookup, sortLabels, standardize } from './encode.ts';
+import { encoderFeatureNames, encoderWidth, fitNumeric, fitOneHot, fitTargetScaling, levelLookup, scaleTarget, sortLabels, standardize } from './encode.ts';
 import { DataLoadError, quoteValue } from './errors.ts';
 import { inferSchema, inferTask } from './schema.ts';
 import { randomSplit, stratifiedSplit, type Split } from './split.ts';
@@ -16,8 +16,11 @@ import type {
   FeatureEncoder,
   MissingPolicy,
   Preprocessing,
+  TargetScaling,
+  TargetScalingMethod,
   Task,
 } from './types.ts';
+import { TARGET_SCALING_METHODS } from './types.ts';
 import { MISSING_MARKERS } from './values.ts';
 import { plural } from '../plural.ts';
 
@@ -40,13 +43,14 @@ export interface BuiltDataset {
   summary: DatasetSummary;
 }
 
-export const DEFAULTS = { valSplit: 0.2, seed: 0, missing: 'drop' as MissingPolicy, maxCategories: 20 };
+export const DEFAULTS = { valSplit: 0.2, seed: 0, missing: 'drop' as MissingPolicy, maxCategories: 20, targetScaling: 'standardize' as TargetScalingMethod };
 
-function checkOptions(o: BuildOptions): Required<Pick<BuildOptions, 'valSplit' | 'seed' | 'missing' | 'maxCategories'>> {
+function checkOptions(o: BuildOptions): Required<Pick<BuildOptions, 'valSplit' | 'seed' | 'missing' | 'maxCategories' | 'targetScaling'>> {
   const valSplit = o.valSplit ?? DEFAULTS.valSplit;
   const seed = o.seed ?? DEFAULTS.seed;
   const missing = o.missing ?? DEFAULTS.missing;
   const maxCategories = o.maxCategories ?? DEFAULTS.maxCategories;
+  const targetScaling = o.targetScaling ?? DEFAULTS.targetScaling;
   const bad = (expected: string, found: unknown, name: string) =>
     new DataLoadError({ code: 'bad-option', expected: `${name} ${expected}`, found: String(found) });
   if (!(valSplit >= 0 && valSplit < 1)) throw bad('in [0, 1)', valSplit, 'valSplit');
@@ -54,7 +58,8 @@ function checkOptions(o: BuildOptions): Required<Pick<BuildOptions, 'valSplit' |
   if (missing !== 'drop' && missing !== 'impute') throw bad('"drop" or "impute"', missing, 'missing');
   if (!(Number.isInteger(maxCategories) && maxCategories >= 1)) throw bad('an integer ≥ 1', maxCategories, 'maxCategories');
   if (o.task !== undefined && o.task !== 'classification' && o.task !== 'regression') throw bad('"classification" or "regression"', o.task, 'task');
-  return { valSplit, seed, missing, maxCategories };
+  if (!TARGET_SCALING_METHODS.includes(targetScaling)) throw bad('"standardize" or "none"', targetScaling, 'targetScaling');
+  return { valSplit, seed, missing, maxCategories, targetScaling };
 }
 
 function notANumber(col: RawColumn, s: ColumnSchema, first: { line: number; value: string }, what: string): DataLoadError {
@@ -142,7 +147,7 @@ const isCellMissing = (col: RawColumn, r: number, kind: 'numeric' | 'categorical
   kind === 'numeric' ? Number.isNaN(col.values[r]) : col.codes![r] === MISSING_CODE;
 
 export function buildDataset(table: RawTable, source: SourceInfo, options: BuildOptions = {}): BuiltDataset {
-  const { valSplit, seed, missing: policy, maxCategories } = checkOptions(options);
+  const { valSplit, seed, missing: policy, maxCategories, targetScaling: scalingMethod } = checkOptions(options);
   if (table.rows === 0) throw new DataLoadError({ code: 'no-rows', problem: 'the file has a header but no data rows' });
   const schema = inferSchema(table, { maxCategories, maxMissingFraction: options.maxMissingFraction });
   const ti = findTargetColumn(table.header, options.target);
@@ -198,6 +203,8 @@ export function buildDataset(table: RawTable, source: SourceInfo, options: Build
   }
 
   // Target.
+  const notes = [...(source.notes ?? [])];
+  let targetScaling: TargetScaling | null = null;
   let classes: string[] | undefined;
   let classBy: 'number' | 'text' | undefined;
   let y: Int32Array | Float64Array;
@@ -247,8 +254,13 @@ export function buildDataset(table: RawTable, source: SourceInfo, options: Build
     if (lo === hi) {
       throw new DataLoadError({ code: 'constant-target', column: ti + 1, columnName: targetCol.name, problem: `the regression target ${quoteValue(targetCol.name)} is constant (every value is ${lo}) in the ${plural(n, 'row')} used` });
     }
-    y = t;
     split = randomSplit(n, valSplit, seed);
+    // Fitted on the training rows only, like the features; t = (y − mean) / std.
+    const fitted = fitTargetScaling(scalingMethod, t, split.train);
+    targetScaling = fitted.scaling;
+    if (fitted.constant) notes.push(`the target ${targetCol.name} is constant (${targetScaling.mean}) on the ${split.train.length} training rows: it is centered, not divided by its standard deviation (0)`);
+    for (let i = 0; i < n; i++) t[i] = scaleTarget(t[i], targetScaling);
+    y = t;
   }
 
   // Encoders, fitted on the training rows (indices into `rows`, mapped back to table rows).
@@ -292,7 +304,8 @@ export function buildDataset(table: RawTable, source: SourceInfo, options: Build
   const sourceLines = new Int32Array(n);
   for (let i = 0; i < n; i++) sourceLines[i] = table.lines[rows[i]];
   const base = { n, d, x, featureNames, split, sourceLines };
-  const dataset: Dataset = choice.task === 'classification' ? { ...base, task: 'classification', y: y as Int32Array, classes: classes! } : { ...base, task: 'regression', y: y as Float64Array, classes: null };
+  const dataset: Dataset =
+    choice.task === 'classification' ? { ...base, task: 'classification', y: y as Int32Array, classes: classes! } : { ...base, task: 'regression', y: y as Float64Array, targetScaling: targetScaling!, classes: null };
 
   const role = (s: ColumnSchema): 'feature' | 'target' | 'excluded' => (s.index === ti ? 'target' : used.includes(s) ? 'feature' : 'excluded');
   const perColumn: Record<string, number> = {};
@@ -303,7 +316,15 @@ export function buildDataset(table: RawTable, source: SourceInfo, options: Build
     source: { file: source.file, header: [...table.header], encoding: source.encoding, delimiter: source.delimiter, decimal: table.decimal },
     columns: schema.map((s) => ({ ...s, role: role(s) })),
     excluded,
-    target: { column: targetCol.name, index: ti, task: choice.task, taskFrom: choice.taskFrom, taskReason: choice.taskReason, ...(classes ? { classes, classBy } : {}) },
+    target: {
+      column: targetCol.name,
+      index: ti,
+      task: choice.task,
+      taskFrom: choice.taskFrom,
+      taskReason: choice.taskReason,
+      ...(classes ? { classes, classBy } : {}),
+      ...(targetScaling ? { scaling: { ...targetScaling } } : {}),
+    },
     encoders,
     featureNames,
     missing: { policy, markers: [...MISSING_MARKERS], rowsDropped, rowsDroppedMissingTarget: droppedForTarget, cellsImputed, perColumn },
@@ -330,6 +351,7 @@ export function buildDataset(table: RawTable, source: SourceInfo, options: Build
     task: choice.task,
     taskReason: choice.taskReason,
     classes: classCounts,
+    targetScaling: targetScaling && { ...targetScaling },
     featureCount: d,
     featureNames,
     columns: schema.map((s) => ({ name: s.name, kind: s.kind, role: role(s), missing: s.missing, ...(s.reason ? { reason: s.reason } : {}) })),
@@ -337,7 +359,7 @@ export function buildDataset(table: RawTable, source: SourceInfo, options: Build
     trainRows: split.train.length,
     validationRows: split.validation.length,
     seed,
-    notes: source.notes ?? [],
+    notes,
   };
   return { dataset, preprocessing, summary };
 }

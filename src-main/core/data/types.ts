@@ -9,6 +9,24 @@
 
 export type Task = 'classification' | 'regression';
 
+/** How a regression target is scaled for training: standardized (the default) or used as it is in the file. */
+export type TargetScalingMethod = 'standardize' | 'none';
+
+/** The values `targetScaling` may take, in the order shown to people. */
+export const TARGET_SCALING_METHODS = ['standardize', 'none'] as const satisfies readonly TargetScalingMethod[];
+
+/**
+ * A regression target's transform into the units the model is trained in (fitted on the
+ * training rows): t = (y − mean) / std, and back y = t·std + mean. std is the population standard
+ * deviation, 1 when it is 0 (a target constant on the training rows is only centered).
+ * Method 'none' is the identity: mean 0, std 1, and the values are used exactly as read.
+ */
+export interface TargetScaling {
+  method: TargetScalingMethod;
+  mean: number;
+  std: number;
+}
+
 /** What to do with a row whose used feature has a missing value (a row with a missing target is always dropped). */
 export type MissingPolicy = 'drop' | 'impute';
 
@@ -122,6 +140,11 @@ export interface Preprocessing {
     classes?: string[];
     /** How a cell maps to its class: by its number (`1` and `1.0` are one class) or by its trimmed text. */
     classBy?: 'number' | 'text';
+    /**
+     * Regression: the transform from target values to model units (the loss is computed on
+     * those). Absent in records written before target scaling existed: the target was used as is.
+     */
+    scaling?: TargetScaling;
   };
   /** Source columns to features, in feature order. */
   encoders: FeatureEncoder[];
@@ -137,7 +160,7 @@ export interface Preprocessing {
     /** Missing cells per used column (features and target), over the rows read. */
     perColumn: Record<string, number>;
   };
-  /** Statistics (means, stds, levels, imputation values) are fitted on the training rows only. */
+  /** Statistics (means, stds, levels, imputation values, the target's scaling) are fitted on the training rows only. */
   fittedOn: 'train';
   maxCategories: number;
   split: {
@@ -173,8 +196,10 @@ export interface ClassificationDataset extends DatasetBase {
 
 export interface RegressionDataset extends DatasetBase {
   task: 'regression';
-  /** Target per row, as in the file (not standardized). */
+  /** Target per row in model units: (value − mean) / std with `targetScaling` (as in the file for method 'none'). */
   y: Float64Array;
+  /** Maps `y` and the model's predictions back to the file's units: value = t·std + mean. */
+  targetScaling: TargetScaling;
   classes: null;
 }
 
@@ -199,6 +224,8 @@ export interface DatasetSummary {
   taskReason: string;
   /** Class labels and how many used rows each has (classification), else null. */
   classes: { label: string; count: number }[] | null;
+  /** How the regression target is scaled for training (fitted on the training rows); null for classification. */
+  targetScaling: TargetScaling | null;
   featureCount: number;
   featureNames: string[];
   columns: { name: string; kind: ColumnKind; role: 'feature' | 'target' | 'excluded'; missing: number; reason?: string }[];
@@ -224,4 +251,6 @@ export interface DatasetOptions {
   seed?: number;
   /** One-hot at most this many levels per column, the rest as `<other>`; defaults to 20. */
   maxCategories?: number;
+  /** Regression only: standardize the target on the training rows ('standardize', the default) or use it as is ('none'). */
+  targetScaling?: TargetScalingMethod;
 }

@@ -5,13 +5,13 @@
 //   { model: { kind: 'mlp', hidden: [64], activation: 'relu' },
 //     optimizer: { name: 'adam', preset: 'torch', hyperparams: { lr: 0.001 } },
 //     schedule: { name: 'cosine', T_max: 900 } | null,
-//     data: { source: 'digits', target: null, task: null, missing: 'drop', valSplit: 0.2 },
+//     data: { source: 'digits', target: null, task: null, missing: 'drop', valSplit: 0.2, targetScaling: 'standardize' },
 //     training: { epochs: 20, batchSize: 32, seed: 0, dtype: 'float32', evalEvery: null, ... } }
 //
 // The model, optimizer and schedule parts are checked by their own modules' resolvers (so the
 // registries stay the one source of truth); the rest by the zod schema below.
 import { z } from 'zod';
-import type { MissingPolicy, Preprocessing, Task } from '../data/types.ts';
+import { TARGET_SCALING_METHODS, type MissingPolicy, type Preprocessing, type TargetScalingMethod, type Task } from '../data/types.ts';
 import { ACTIVATIONS, BINARY_HEADS, INIT_SCHEMES, resolveModelSpec, type ResolvedModelSpec } from '../models/spec.ts';
 import { resolveOptimizerConfig, type ResolvedOptimizerConfig } from '../optim/config.ts';
 import { ConfigError, showValue } from '../optim/errors.ts';
@@ -69,6 +69,8 @@ export interface ResolvedData {
   missing: MissingPolicy;
   valSplit: number;
   maxCategories: number;
+  /** Regression: the loss is on the target standardized with its training mean and std ('standardize'), or on the raw target ('none'). Ignored for classification. */
+  targetScaling: TargetScalingMethod;
 }
 
 /** A validated config with every default present. Also a valid input (resolving it again gives it back). */
@@ -120,6 +122,7 @@ const dataSchema = z.strictObject({
   missing: z.enum(['drop', 'impute'], '"drop" or "impute"').default('drop'),
   valSplit: finite('a fraction in [0, 1)').min(0, 'a fraction in [0, 1)').lt(1, 'a fraction in [0, 1)').default(0.2),
   maxCategories: wholeAtLeast(1).default(20),
+  targetScaling: z.enum(TARGET_SCALING_METHODS, '"standardize" or "none"').default('standardize'),
 });
 
 const trainingSchema = z.strictObject({

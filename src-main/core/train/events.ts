@@ -52,7 +52,9 @@ export interface SessionEnd {
   message: string;
   /**
    * Summary numbers: train_loss (last), val_loss / val_accuracy or val_r2 / val_rmse (last
-   * evaluation), best_val_loss, steps, epochs, samples, seconds, samples_per_second.
+   * evaluation), best_val_loss, steps, epochs, samples, seconds, samples_per_second. For
+   * regression the losses are in model units (the standardized target, unless targetScaling is
+   * 'none') and val_rmse in the target's own units.
    */
   final: Record<string, number>;
 }

@@ -4,11 +4,14 @@
 //
 // Per step: a minibatch from this epoch's seeded shuffle of the training rows (the last batch of
 // an epoch may be smaller), the mean loss and its gradients, a divergence check, one optimizer
-// step. At each evaluation: validation loss and accuracy (or R² and RMSE), the gradient norm,
+// step. The loss is the model's, on the dataset's targets: for regression those are in model units
+// (standardized unless the run's targetScaling is 'none'), so train_loss and val_loss are too.
+// At each evaluation: validation loss and accuracy (or R², and RMSE in the target's own units), the gradient norm,
 // the learning rate, and per tensor the update-to-parameter ratio; reduce-on-plateau and early
 // stopping watch the validation loss. Every `snapshotEvery` steps: the effective step size of
 // every tensor (kind `effective_lr`) and its values after that step (kind `param`), on the same grid. Nothing is allocated per step beyond the emitted events.
-import type { Dataset } from '../data/types.ts';
+import { unscaleTarget } from '../data/encode.ts';
+import type { Dataset, TargetScaling } from '../data/types.ts';
 import { createModel, type Batch, type Model, type ModelWorkspace } from '../models/index.ts';
 import { globalNorm } from '../optim/gradients.ts';
 import { Optimizer, type StepOptions } from '../optim/optimizer.ts';
@@ -76,6 +79,9 @@ export class TrainingSession {
   private readonly plateau: boolean;
   private readonly batchSize: number;
   private readonly nTrain: number;
+  /** Regression: how the dataset's targets (and so the model's outputs) map back to the file's units. */
+  private readonly targetScaling: TargetScaling | null;
+  private predictWs: ModelWorkspace | null = null;
 
   private stepsDone = 0;
   private samplesSeen = 0;
@@ -103,6 +109,9 @@ export class TrainingSession {
     this.emit = options.onEvent;
     this.now = options.now ?? (() => performance.now());
     this.nTrain = dataset.split.train.length;
+    this.targetScaling = dataset.task === 'regression' ? dataset.targetScaling : null;
+    if (this.targetScaling && this.targetScaling.method !== config.data.targetScaling)
+      throw new Error(`the dataset's target scaling is ${this.targetScaling.method} but the config's data.targetScaling is ${config.data.targetScaling}: load the data with the config's data options`);
     if (this.nTrain === 0) throw new Error('the dataset has no training rows');
     this.batchSize = Math.min(t.batchSize, this.nTrain);
     this.stepsPerEpoch = Math.ceil(this.nTrain / this.batchSize);
@@ -191,6 +200,22 @@ export class TrainingSession {
     return this.finish('stopped', `stopped at step ${this.stepsDone} of ${this.totalSteps}`);
   }
 
+  /**
+   * The model's predictions for rows of the dataset (indices into it), row-major: regression →
+   * one value per row in the target's units (ŷ = t·std + mean, undoing the target scaling);
+   * classification → one probability per class.
+   */
+  predict(rows: Int32Array): Float64Array {
+    const width = this.dataset.task === 'classification' ? this.dataset.classes.length : this.model.outputDim;
+    const out = new Float64Array(rows.length * width);
+    if (rows.length === 0) return out;
+    this.predictWs ??= this.model.createWorkspace(this.config.training.dtype, Math.min(rows.length, 1024));
+    this.model.predict(this.params, { x: this.dataset.x, y: this.dataset.y, n: rows.length, rows, start: 0 }, this.predictWs, out);
+    const scaling = this.targetScaling;
+    if (scaling) for (let i = 0; i < out.length; i++) out[i] = unscaleTarget(out[i], scaling);
+    return out;
+  }
+
   // --- one step ------------------------------------------------------------------------------
 
   private trainStep(): void {
@@ -236,8 +261,10 @@ export class TrainingSession {
       values.val_loss = ev.loss;
       if (ev.task === 'classification') values.val_accuracy = ev.accuracy;
       else {
+        // R² is unchanged by an affine scaling of the target; the RMSE goes back to the target's
+        // units: rmse_y = rmse_t · std, as t = (y − mean) / std.
         values.val_r2 = ev.r2;
-        values.val_rmse = ev.rmse;
+        values.val_rmse = ev.rmse * this.targetScaling!.std;
       }
     }
     if (step > 0) {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ResolvedRunConfig } from '../../../src-main/core/train/index.ts';
 import { openStore } from '../../../src-main/store/index.ts';
 import { precondChild } from '../../helpers/cli.ts';
 import { useTempDir } from '../../unit/store/helpers.ts';
@@ -23,7 +24,14 @@ interface TrainJson {
   samplesPerSecond: number;
   divergedStep: number | null;
   db: string;
-  dataset: { rowsUsed: number; rowsDropped: number; excluded: { column: string; reason: string }[]; task: string; sample?: string };
+  dataset: {
+    rowsUsed: number;
+    rowsDropped: number;
+    excluded: { column: string; reason: string }[];
+    task: string;
+    sample?: string;
+    targetScaling: { method: string; mean: number; std: number } | null;
+  };
 }
 
 const train = (args: string[]) => precondChild(['train', ...args]).result;
@@ -94,6 +102,37 @@ describe('precond train', () => {
     // cosine: lr_t = ½·lr·(1 + cos(π·t/T_max)) for the step after t completed ones
     expect(lr.value[0]).toBeCloseTo(0.0005 * (1 + Math.cos((Math.PI * 19) / 60)), 12);
     expect(store.getRun(a.runId).tags).toEqual(['smoke']);
+    store.close();
+  });
+
+  it('standardizes a regression target by default (diabetes trains with the defaults); --target-scaling none trains on it as is', async () => {
+    const db = join(tempDir(), 'runs.sqlite');
+    const [defaults, none, text, bad] = await Promise.all([
+      train(['--data', 'diabetes', '--db', db, '--json']),
+      train(['--data', 'diabetes', '--target-scaling', 'none', '--epochs', '3', '--db', db, '--json']),
+      train(['--data', 'diabetes', '--model', 'linear', '--epochs', '2', '--db', db]),
+      train(['--data', 'diabetes', '--target-scaling', 'log', '--db', db]),
+    ]);
+    for (const r of [defaults, none, text]) expect(r.status, r.stderr).toBe(0);
+    const a = JSON.parse(defaults.stdout) as TrainJson;
+    expect(a).toMatchObject({ status: 'finished', epochs: 20 });
+    expect(a.valR2).toBeGreaterThan(0.3); // −3.29 before target scaling
+    expect(a.dataset.targetScaling).toMatchObject({ method: 'standardize' });
+    const { mean, std } = a.dataset.targetScaling!;
+    expect([mean, std].map(Math.round)).toEqual([152, 77]); // diabetes' training target, seed 0
+    // valLoss is the MSE of the standardized target; valRmse is in the target's units.
+    expect(a.valRmse).toBeCloseTo(Math.sqrt(a.valLoss) * std, 6);
+    const b = JSON.parse(none.stdout) as TrainJson;
+    expect(b.dataset.targetScaling).toEqual({ method: 'none', mean: 0, std: 1 });
+    expect(b.valRmse).toBeCloseTo(Math.sqrt(b.valLoss), 6);
+    expect(text.stdout).toMatch(/^ {2}target progression: standardized with the training mean 151\.56 and std 76\.831 /m);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--target-scaling <method>' argument 'log' is invalid\. Allowed choices are standardize, none/);
+    const store = openStore(db);
+    const stored = (id: number) => store.getRun(id).config as unknown as ResolvedRunConfig;
+    expect(stored(a.runId).data.targetScaling).toBe('standardize');
+    expect(stored(a.runId).preprocessing!.target.scaling).toEqual(a.dataset.targetScaling);
+    expect(stored(b.runId).data.targetScaling).toBe('none');
     store.close();
   });
 

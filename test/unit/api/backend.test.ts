@@ -105,6 +105,17 @@ describe('datasets', () => {
     expect(s.excluded).toEqual([]);
   });
 
+  test('load options: a regression target is standardized on the training rows unless targetScaling is none', async () => {
+    const scaled = await call('datasets.load', { source: 'diabetes' });
+    expect(scaled.targetScaling).toMatchObject({ method: 'standardize' });
+    expect(scaled.targetScaling!.std).toBeGreaterThan(70);
+    expect((await call('datasets.load', { source: 'diabetes', targetScaling: 'none' })).targetScaling).toEqual({ method: 'none', mean: 0, std: 1 });
+    expect((await call('datasets.load', { source: 'iris' })).targetScaling).toBeNull();
+    const e = await fails('datasets.load', { source: 'diabetes', targetScaling: 'log' });
+    expect(e.code).toBe('bad-request');
+    expect(e.message).toMatch(/datasets\.load: params\.targetScaling: /);
+  });
+
   test('a malformed file: code data, with file, line and message', async () => {
     const e = await fails('datasets.load', { source: h.fixture('iris_bad.csv') });
     expect(e.code).toBe('data');
@@ -286,6 +297,7 @@ describe('the runner', () => {
     ['model', { model: { kind: 'mlp', hidden: [0], activation: 'relu' } }, 'model.hidden[0]'],
     ['schedule', { schedule: { name: 'cosine' } }, 'schedule.T_max'],
     ['data option', { data: { source: 'iris', valSplit: 2 } }, 'data.valSplit'],
+    ['target scaling', { data: { source: 'diabetes', targetScaling: 'log' } }, 'data.targetScaling'],
     ['training', { training: { epochs: 0 } }, 'training.epochs'],
     ['unknown field', { training: { epochz: 3 } }, 'training.epochz'],
   ])('invalid %s', async (_what, patch, field) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyPreprocessing } from '../../../src-main/core/data/apply.ts';
 import { DataLoadError } from '../../../src-main/core/data/errors.ts';
 import { buildDataset, selectRows, type BuildOptions } from '../../../src-main/core/data/prepare.ts';
+import { randomSplit } from '../../../src-main/core/data/split.ts';
 import { tableFromRows } from '../../../src-main/core/data/table.ts';
 import { OTHER_LEVEL } from '../../../src-main/core/data/types.ts';
 
@@ -185,6 +186,78 @@ describe('buildDataset', () => {
     const i = dataset.split.validation[2];
     expect(Array.from(val.x.subarray(2 * val.d, 3 * val.d))).toEqual(Array.from(dataset.x.subarray(i * dataset.d, (i + 1) * dataset.d)));
     expect(val.y[2]).toBe(dataset.y[i]);
+  });
+});
+
+describe('regression target scaling', () => {
+  /** 20 rows: y = 100 + 7·x + a wiggle, so train and validation targets differ in mean and spread. */
+  const rows = (): string[][] => [['x', 'y'], ...Array.from({ length: 20 }, (_, i) => [String((i * 7) % 20), String(100 + 7 * ((i * 7) % 20) + ((i * 13) % 5) * 0.5)])];
+  const targets = () => rows().slice(1).map((r) => Number(r[1]));
+  /** Population mean and std of a list, computed here independently of core/data. */
+  const stats = (v: number[]) => {
+    const m = mean(v);
+    return { mean: m, std: Math.sqrt(mean(v.map((a) => (a - m) ** 2))) };
+  };
+
+  it('standardizes the target by default with the mean and std of the training rows only', () => {
+    const { dataset, preprocessing, summary } = build(rows(), { valSplit: 0.3, seed: 4 });
+    if (dataset.task !== 'regression') throw new Error('regression expected');
+    const y = targets();
+    const train = stats(Array.from(dataset.split.train, (i) => y[i]));
+    const all = stats(y);
+    expect(Math.abs(train.mean - all.mean)).toBeGreaterThan(0.5); // the check below can tell them apart
+    expect(dataset.targetScaling.method).toBe('standardize');
+    expect(dataset.targetScaling.mean).toBeCloseTo(train.mean, 12);
+    expect(dataset.targetScaling.std).toBeCloseTo(train.std, 12);
+    // t = (y − mean) / std: mean 0 and std 1 on the training rows, and back to y exactly enough.
+    const t = Array.from(dataset.split.train, (i) => dataset.y[i]);
+    expect(mean(t)).toBeCloseTo(0, 12);
+    expect(Math.sqrt(mean(t.map((v) => v * v)))).toBeCloseTo(1, 12);
+    for (let i = 0; i < dataset.n; i++) expect(dataset.y[i] * dataset.targetScaling.std + dataset.targetScaling.mean).toBeCloseTo(y[i], 10);
+    // Stored with the run's preprocessing and shown in the summary.
+    expect(preprocessing.target.scaling).toEqual(dataset.targetScaling);
+    expect(summary.targetScaling).toEqual(dataset.targetScaling);
+    expect(summary.notes).toEqual([]);
+  });
+
+  it('re-applies the recorded scaling to the rows bit for bit', () => {
+    const { dataset, preprocessing } = build(rows(), { valSplit: 0.25, seed: 2 });
+    const again = applyPreprocessing(JSON.parse(JSON.stringify(preprocessing)), rows().slice(1));
+    expect(Array.from(again.y!)).toEqual(Array.from(dataset.y));
+    // A record written before target scaling existed has no scaling: the target is read as is.
+    const old = JSON.parse(JSON.stringify(preprocessing));
+    delete old.target.scaling;
+    expect(Array.from(applyPreprocessing(old, rows().slice(1)).y!)).toEqual(targets());
+  });
+
+  it("'none' keeps the target exactly as read, with the identity scaling", () => {
+    const { dataset, preprocessing, summary } = build(rows(), { valSplit: 0.3, seed: 4, targetScaling: 'none' });
+    if (dataset.task !== 'regression') throw new Error('regression expected');
+    expect(Array.from(dataset.y)).toEqual(targets());
+    expect(dataset.targetScaling).toEqual({ method: 'none', mean: 0, std: 1 });
+    expect(preprocessing.target.scaling).toEqual({ method: 'none', mean: 0, std: 1 });
+    expect(summary.targetScaling).toEqual({ method: 'none', mean: 0, std: 1 });
+  });
+
+  it('a target constant on the training rows is centered, not divided by 0, and a note says so', () => {
+    const split = randomSplit(12, 0.25, 1);
+    const y = Array.from({ length: 12 }, () => '5');
+    for (const i of split.validation) y[i] = '9';
+    const { dataset, summary } = build([['x', 'y'], ...y.map((v, i) => [String(i * 0.5), v])], { valSplit: 0.25, seed: 1, task: 'regression' });
+    if (dataset.task !== 'regression') throw new Error('regression expected');
+    expect(dataset.targetScaling).toEqual({ method: 'standardize', mean: 5, std: 1 });
+    expect(Array.from(dataset.split.train, (i) => dataset.y[i]).every((v) => v === 0)).toBe(true);
+    expect(Array.from(dataset.split.validation, (i) => dataset.y[i]).every((v) => v === 4)).toBe(true);
+    expect(summary.notes).toEqual(['the target y is constant (5) on the 9 training rows: it is centered, not divided by its standard deviation (0)']);
+  });
+
+  it('does not apply to classification, and refuses an unknown method', () => {
+    const { preprocessing, summary } = build(smallTable(), { targetScaling: 'standardize' });
+    expect(summary.targetScaling).toBeNull();
+    expect(preprocessing.target.scaling).toBeUndefined();
+    // @ts-expect-error: a method that does not exist, as a caller without types could pass it
+    const err = loadError(() => build(rows(), { targetScaling: 'log' }));
+    expect([err.code, err.message]).toEqual(['bad-option', 'expected targetScaling "standardize" or "none", found log']);
   });
 });
 

@@ -22,7 +22,7 @@ describe('resolveRunConfig', () => {
     expect(c.optimizer.hyperparams).toMatchObject({ lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false });
     expect(c.optimizer.gradient).toEqual({ clip_norm: null, clip_norm_eps: 1e-6, clip_value: null, skip_nonfinite: false });
     expect(c.schedule).toBeNull();
-    expect(c.data).toEqual({ source: 'digits', target: null, task: null, missing: 'drop', valSplit: 0.2, maxCategories: 20 });
+    expect(c.data).toEqual({ source: 'digits', target: null, task: null, missing: 'drop', valSplit: 0.2, maxCategories: 20, targetScaling: 'standardize' });
     expect(c.training).toEqual({
       epochs: 20,
       steps: null,
@@ -64,6 +64,8 @@ describe('resolveRunConfig', () => {
     expect(e.message).toMatch(/^model\.kind: expected "linear" or "mlp", found "cnn"$/);
     e = errorOf({ ...minimal, data: { source: 'digits', valSplit: 1 } });
     expect(e.message).toBe('data.valSplit: expected a fraction in [0, 1), found 1');
+    e = errorOf({ ...minimal, data: { source: 'diabetes', targetScaling: 'log' } });
+    expect([e.field, e.message]).toEqual(['data.targetScaling', 'data.targetScaling: expected "standardize" or "none", found "log"']);
     e = errorOf({ ...minimal, training: { dtype: 'float16' } });
     expect(e.message).toBe('training.dtype: expected "float32" or "float64", found "float16"');
     e = errorOf({ model: { kind: 'linear' }, optimizer: { name: 'adam' } });

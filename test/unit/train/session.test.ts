@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../../../src-main/core/data/types.ts';
+import type { Dataset, RegressionDataset } from '../../../src-main/core/data/types.ts';
 import { createSession, downsample, resolveRunConfig, snapshotShape, type TrainEvent } from '../../../src-main/core/train/index.ts';
 import { loadDataset } from '../../../src-main/io/index.ts';
 
@@ -124,7 +124,10 @@ describe('training session', () => {
     const evals = events.filter((e) => e.type === 'metrics' && 'val_loss' in e.values) as Extract<TrainEvent, { type: 'metrics' }>[];
     expect(evals.map((e) => e.step)).toEqual([0, 10, 20, 25]);
     expect(Object.keys(evals[0].values).sort()).toEqual(['val_loss', 'val_r2', 'val_rmse']);
-    expect(evals[3].values.val_rmse).toBeCloseTo(Math.sqrt(evals[3].values.val_loss), 9);
+    // val_loss is the MSE of the standardized target; val_rmse is in the target's units.
+    const { targetScaling } = (await data('diabetes')) as RegressionDataset;
+    expect(targetScaling.std).toBeGreaterThan(70);
+    expect(evals[3].values.val_rmse).toBeCloseTo(Math.sqrt(evals[3].values.val_loss) * targetScaling.std, 9);
     expect(events.some((e) => e.type === 'snapshot')).toBe(false);
     expect(endOf(events)).toMatchObject({ reason: 'finished', step: 25 });
   });

@@ -1,10 +1,15 @@
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { UserError } from './errors.ts';
 import { log } from './output.ts';
-import { buildProgram, exitCodeOf } from './program.ts';
+import { buildProgram, exitCodeOf, usageHint } from './program.ts';
 
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // The subcommand whose action runs: a usage error it throws points at its own help.
+  let running: Command = program;
+  program.hook('preAction', (_program, actionCommand) => {
+    running = actionCommand;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -12,6 +17,7 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return exitCodeOf(err);
     if (err instanceof UserError) {
       log(`precond: ${err.message}`);
+      if (err.exitCode === 2) log(usageHint(running));
       return err.exitCode;
     }
     // Anything else is a bug: say so in one line; the stack only on request.

@@ -45,12 +45,13 @@ export function parseNumber(flag: string) {
   };
 }
 
-export function parsePair(flag: string) {
+/** Two numbers "a,b"; `example` is a value that makes sense for this flag (betas: 0.9,0.999). */
+export function parsePair(flag: string, example: string) {
   return (text: string): [number, number] => {
     const parts = text.split(',');
     const xs = parts.map((p) => Number(p));
     if (parts.length !== 2 || parts.some((p) => p.trim() === '') || xs.some((x) => Number.isNaN(x)))
-      throw new InvalidArgumentError(`${flag} takes two numbers separated by a comma (e.g. 0.9,0.999), not "${text}"`);
+      throw new InvalidArgumentError(`${flag} takes two numbers separated by a comma (e.g. ${example}), not "${text}"`);
     return [xs[0], xs[1]];
   };
 }
@@ -65,12 +66,21 @@ function hyperChoices(name: string): string[] {
   return OPTIMIZER_NAMES.flatMap((o) => OPTIMIZERS[o].hyperparams.filter((h) => h.name === name).flatMap((h) => (h.kind === 'choice' ? h.choices.map((c) => c.value) : [])));
 }
 
+/** The torch default of a pair hyperparameter, as typed on the command line ("0.9,0.999"). */
+function pairExample(f: HyperparamFlag): string {
+  for (const o of f.optimizers) {
+    const spec = OPTIMIZERS[o].hyperparams.find((h) => h.name === f.name);
+    if (spec && Array.isArray(spec.defaults.torch)) return spec.defaults.torch.join(',');
+  }
+  return '1,2';
+}
+
 function optionsFor(f: HyperparamFlag): Option[] {
   switch (f.spec.kind) {
     case 'number':
       return [new Option(`${f.flag} <x>`, helpOf(f)).argParser(parseNumber(f.flag))];
     case 'pair':
-      return [new Option(`${f.flag} <a,b>`, helpOf(f)).argParser(parsePair(f.flag))];
+      return [new Option(`${f.flag} <a,b>`, helpOf(f)).argParser(parsePair(f.flag, pairExample(f)))];
     case 'boolean':
       return [new Option(f.flag, helpOf(f)), new Option(`--no-${kebab(f.name)}`, `turn ${f.flag} off`).hideHelp()];
     case 'choice':

@@ -15,7 +15,6 @@ export function buildProgram(): Command {
     .version(pkg.version, '-V, --version')
     // Settings made here are inherited by every subcommand added below.
     .exitOverride()
-    .showHelpAfterError()
     .configureOutput({
       writeOut: (s) => process.stdout.write(s),
       writeErr: (s) => process.stderr.write(s),
@@ -28,7 +27,26 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerPath(program);
   registerServe(program);
+  // After a usage error: one line pointing at the help, not the whole help (~70 lines for train).
+  for (const cmd of commandsOf(program)) cmd.showHelpAfterError(usageHint(cmd));
   return program;
+}
+
+/** `cmd` and every subcommand below it. */
+function commandsOf(cmd: Command): Command[] {
+  return [cmd, ...cmd.commands.flatMap(commandsOf)];
+}
+
+/** "precond runs list": the words a user types to reach `cmd`. */
+export function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** The line printed under a usage error: where the flags (or the subcommands) are listed. */
+export function usageHint(cmd: Command): string {
+  return `run "${commandPath(cmd)} --help" for the ${cmd.commands.length > 0 ? 'subcommands' : 'flags'}`;
 }
 
 /** Commander's codes for a bad invocation (exit 2) rather than a failure of the work (exit 1). */

@@ -1,13 +1,13 @@
 // The desktop shell: one window with secure defaults, the backend API over IPC, native dialogs,
 // the application menu and the OS theme. Everything else lives behind the API (src-main/api).
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, net, protocol, session, shell, type WebContents } from 'electron';
-import { closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { exportFilename, runCsvChunks, runJson } from '../api/export.ts';
 import { IPC, type MenuCommand, type SaveFileRequest } from '../api/protocol.ts';
 import { openRuntime, type Runtime } from '../api/runtime.ts';
 import { setSamplesDir } from '../io/index.ts';
+import { writeFileAtomically } from '../io/output-file.ts';
 import { CONTENT_SECURITY_POLICY } from '../server/security.ts';
 import { PRODUCT_NAME } from '../store/location.ts';
 import { attachIpc } from './ipc.ts';
@@ -109,21 +109,6 @@ async function askSavePath(sender: WebContents, defaultName: string, filters: El
   return r.canceled || !r.filePath ? null : r.filePath;
 }
 
-/** Writes through a temp file renamed at the end, so a failed write leaves no half file. */
-function writeAtomically(path: string, write: (chunk: (s: string) => void) => void): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w');
-  try {
-    write((s) => void writeSync(fd, s));
-    closeSync(fd);
-    renameSync(temp, path);
-  } catch (err) {
-    closeSync(fd);
-    rmSync(temp, { force: true });
-    throw err;
-  }
-}
-
 let runtime: Runtime | null = null;
 
 async function saveExport(sender: WebContents, id: number, format: 'csv' | 'json'): Promise<string | null> {
@@ -132,9 +117,10 @@ async function saveExport(sender: WebContents, id: number, format: 'csv' | 'json
   const run = store.getRun(id);
   const path = await askSavePath(sender, exportFilename(run, format), [{ name: format.toUpperCase(), extensions: [format] }]);
   if (!path) return null;
-  writeAtomically(path, (write) => {
-    if (format === 'json') write(runJson(store, id).text);
-    else for (const chunk of runCsvChunks(store, id)) write(chunk);
+  // Through a temp file renamed at the end: a failed write leaves no half file; errors name `path`.
+  writeFileAtomically(path, (put) => {
+    if (format === 'json') put(runJson(store, id).text);
+    else for (const chunk of runCsvChunks(store, id)) put(chunk);
   });
   return path;
 }
@@ -142,9 +128,7 @@ async function saveExport(sender: WebContents, id: number, format: 'csv' | 'json
 async function saveFile(sender: WebContents, request: SaveFileRequest): Promise<string | null> {
   const path = await askSavePath(sender, request.defaultName, request.filters ?? []);
   if (!path) return null;
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, request.data);
-  renameSync(temp, path);
+  writeFileAtomically(path, (put) => put(request.data));
   return path;
 }
 

@@ -7,6 +7,7 @@ export type StoreErrorCode =
   | 'foreign' // a SQLite database, but not one Precond Lab created
   | 'locked' // another connection holds the write lock for longer than the busy timeout
   | 'missing' // the file does not exist and the caller asked not to create it
+  | 'readonly' // opened read-only (not writable by this user) and it would need a write, e.g. a migration
   | 'not-found' // no run (or dataset) with that id
   | 'invalid' // a bad argument: unknown sort key, non-increasing step, bad config...
   | 'conflict' // not allowed in the run's current state (delete a live run, finish a finished one)
@@ -55,6 +56,9 @@ export function storeErrorFrom(err: unknown, file: string, doing: string, busyTi
     return new StoreError('corrupt', `${file} is damaged or not a Precond Lab database (SQLite: ${detail})`, file, {
       cause: err,
     });
+  }
+  if (code === 'SQLITE_CANTOPEN') {
+    return new StoreError('io', `cannot open ${file} (while ${doing}): SQLite could not open or create it; check that you may read and write it and its folder`, file, { cause: err });
   }
   return new StoreError('io', `${file}: ${detail} (while ${doing})`, file, { cause: err });
 }

@@ -69,19 +69,30 @@ export function checkConfig(config: unknown, file: string): RunConfig {
 // The default name and the dataset's short name are core's (the CLI and the New run form use the same).
 export { datasetNameOf };
 
-function checkName(name: string, file: string): string {
+/** What is wrong with a run name, or null when the store takes it (callers check flags up front). */
+export function runNameProblem(name: string): string | null {
   const trimmed = typeof name === 'string' ? name.trim() : '';
-  if (!trimmed || trimmed.length > MAX_NAME) throw new StoreError('invalid', `a run name must be 1-${MAX_NAME} characters`, file);
-  return trimmed;
+  return !trimmed || trimmed.length > MAX_NAME ? `a run name must be 1-${MAX_NAME} characters` : null;
+}
+
+/** What is wrong with a tag, or null when the store takes it. */
+export function tagProblem(tag: string): string | null {
+  const trimmed = typeof tag === 'string' ? tag.trim() : '';
+  // eslint-disable-next-line no-control-regex
+  const bad = !trimmed || trimmed.length > MAX_TAG || /[,\u0000-\u001f\u007f]/.test(trimmed);
+  return bad ? `tag ${JSON.stringify(tag)} must be 1-${MAX_TAG} characters without commas` : null;
+}
+
+function checkName(name: string, file: string): string {
+  const problem = runNameProblem(name);
+  if (problem) throw new StoreError('invalid', problem, file);
+  return name.trim();
 }
 
 export function checkTag(tag: string, file: string): string {
-  const trimmed = typeof tag === 'string' ? tag.trim() : '';
-  // eslint-disable-next-line no-control-regex
-  if (!trimmed || trimmed.length > MAX_TAG || /[,\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw new StoreError('invalid', `tag ${JSON.stringify(tag)} must be 1-${MAX_TAG} characters without commas`, file);
-  }
-  return trimmed;
+  const problem = tagProblem(tag);
+  if (problem) throw new StoreError('invalid', problem, file);
+  return tag.trim();
 }
 
 export function createRun(db: Database.Database, file: string, input: NewRun): number {

@@ -1,9 +1,9 @@
 // Opening the run store, and RunStore: the one object the runner, the API and the CLI use.
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { sqliteCode, StoreError, storeErrorFrom } from './errors.ts';
-import { ensureDbFolder } from './location.ts';
+import { DB_FILE_NAME, ensureDbFolder } from './location.ts';
 import { APPLICATION_ID, migrate, SCHEMA_VERSION } from './migrations.ts';
 import { getRun, listRuns } from './queries.ts';
 import * as runs from './runs.ts';
@@ -40,6 +40,12 @@ export interface OpenOptions {
    * Node's ABI): `npm start` passes one built for Electron's ABI to the desktop app.
    */
   nativeBinding?: string;
+  /**
+   * The caller only reads (listing, showing, exporting): when the file (or its folder) is not
+   * writable by this user, it is opened read-only instead of failing. Nothing is migrated or
+   * recovered then; a file that needs a migration is refused with a StoreError 'readonly'.
+   */
+  readOnlyIfNotWritable?: boolean;
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
@@ -74,9 +80,13 @@ function checkHeader(file: string): void {
 export function openStore(file: string, opts: OpenOptions = {}): RunStore {
   const path = resolve(file);
   const busy = opts.busyTimeoutMs ?? 5000;
+  if (isFolder(path)) {
+    throw new StoreError('io', `${path} is a folder; expected a SQLite database file (e.g. ${join(path, DB_FILE_NAME)})`, path);
+  }
   if (existsSync(path)) checkHeader(path);
   else if (opts.create === false) throw new StoreError('missing', `${path} does not exist`, path);
-  else ensureDbFolder(path);
+  else createDbFolder(path);
+  if (opts.readOnlyIfNotWritable && existsSync(path) && !writable(path)) return openReadOnly(path, busy, opts);
   let db: Database.Database;
   try {
     db = new Database(path, { timeout: busy, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
@@ -105,6 +115,90 @@ export function openStore(file: string, opts: OpenOptions = {}): RunStore {
   } catch (err) {
     db.close();
     throw storeErrorFrom(err, path, 'opening it', busy);
+  }
+}
+
+/** Whether `path` is a folder (false when nothing is there, or a file is where a folder should be). */
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether this user may write the file and its folder (SQLite writes -wal and -shm beside it). */
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    accessSync(dirname(path), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The folder that will hold a new database; a failure names the database and what is in the way. */
+function createDbFolder(path: string): void {
+  try {
+    ensureDbFolder(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOTDIR' || code === 'EEXIST'
+        ? 'a file is in the way of its folder'
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? `its folder ${dirname(path)} cannot be created here (permission denied)`
+          : (err as Error).message;
+    throw new StoreError('io', `cannot create the database ${path}: ${why}`, path, { cause: err });
+  }
+}
+
+/** A store this user may only read: checked as usual, then no migration, WAL switch or recovery. */
+function openReadOnly(path: string, busy: number, opts: OpenOptions): RunStore {
+  const binding = opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {};
+  let db = new Database(path, { readonly: true, fileMustExist: true, timeout: busy, ...binding });
+  try {
+    db.pragma('user_version', { simple: true });
+  } catch (err) {
+    db.close();
+    // A WAL database needs its -shm file, which SQLite cannot create in a folder this user may
+    // not write. With no -wal file beside it the main file holds every commit: read an
+    // in-memory copy, its header switched from WAL (bytes 18-19 = 2) to a plain journal (1).
+    if (sqliteCode(err) !== 'SQLITE_READONLY_DIRECTORY' && sqliteCode(err) !== 'SQLITE_CANTOPEN') throw storeErrorFrom(err, path, 'opening it read-only', busy);
+    if (existsSync(`${path}-wal`)) {
+      throw new StoreError(
+        'readonly',
+        `${path} is read-only for you, in a folder you cannot write, and has a write-ahead log (${path}-wal) that SQLite cannot replay without writing; ` +
+          'open it once as its owner (any precond command), or copy the folder, and try again',
+        path,
+        { cause: err },
+      );
+    }
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (readErr) {
+      throw new StoreError('io', `cannot read ${path}: ${(readErr as Error).message}`, path, { cause: readErr });
+    }
+    bytes[18] = bytes[19] = 1;
+    db = new Database(bytes, { readonly: true, ...binding });
+  }
+  try {
+    const version = checkSchema(db, path);
+    if (version < SCHEMA_VERSION) {
+      throw new StoreError(
+        'readonly',
+        `${path} is read-only for you and was written by an older Precond Lab (schema version ${version}; this one needs ${SCHEMA_VERSION}): ` +
+          'it must be upgraded, which needs write access; make it writable (or copy it) and try again. The file was not changed.',
+        path,
+      );
+    }
+    db.pragma('cache_size = -16384');
+    return new RunStore(db, path, [], opts.writer);
+  } catch (err) {
+    db.close();
+    throw storeErrorFrom(err, path, 'opening it read-only', busy);
   }
 }
 

@@ -21,7 +21,7 @@ export function precond(args: string[], env: NodeJS.ProcessEnv = {}, input?: str
 }
 
 /** The same as precond(), without blocking: the child, and its result once it exits. */
-export function precondChild(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; result: Promise<CliResult>; stderr: () => string } {
+export function precondChild(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; result: Promise<CliResult>; stdout: () => string; stderr: () => string } {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
@@ -31,5 +31,20 @@ export function precondChild(args: string[], env: NodeJS.ProcessEnv = {}): { chi
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
-  return { child, result, stderr: () => stderr };
+  return { child, result, stdout: () => stdout, stderr: () => stderr };
 }
+
+/**
+ * The same as precond(), as a user that file permissions apply to: root ignores them, so a test
+ * running as root runs the command as `nobody` (uid 65534), who must be able to read the files
+ * the test hands it (chmod them). Undefined where there are no POSIX users (Windows).
+ */
+export const precondWithoutRoot: ((args: string[], env?: NodeJS.ProcessEnv) => CliResult) | undefined =
+  process.platform === 'win32'
+    ? undefined
+    : (args, env = {}) => {
+        const ids = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+        // nobody's HOME is not writable: tsx and the user-data folder get a temp one.
+        const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, HOME: '/tmp', ...env }, ...ids });
+        return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+      };

@@ -6,6 +6,7 @@ import { SURFACE_NAMES, SURFACES, type SurfaceName } from '../../core/surfaces/i
 import { UserError } from '../errors.ts';
 import { addOptimizerFlags, configFromFlags, parsePair } from '../optimizer-flags.ts';
 import { printJson, printLine } from '../output.ts';
+import { plural } from '../../core/plural.ts';
 
 interface PathOpts {
   surface: SurfaceName;
@@ -35,7 +36,7 @@ export function registerPath(program: Command): void {
     .addOption(new Option('--surface <name>', 'the surface').choices(SURFACE_NAMES).makeOptionMandatory())
     .addOption(new Option('--optimizer <name>', 'the optimizer').choices(OPTIMIZER_NAMES).makeOptionMandatory())
     .addOption(new Option('--preset <name>', 'defaults and conventions of torch (default), keras or optax').choices(PRESETS))
-    .addOption(new Option('--start <x,y>', "start point (default: the surface's own)").argParser(parsePair('--start')))
+    .addOption(new Option('--start <x,y>', "start point (default: the surface's own)").argParser(parsePair('--start', '-1.5,2')))
     .addOption(
       new Option('--steps <n>', 'number of steps')
         .argParser((text) => {
@@ -82,7 +83,7 @@ export function registerPath(program: Command): void {
     if (divergedAt !== null) printLine(`diverged at step ${divergedAt}: the point is no longer finite`);
     else if (last) {
       const nearest = surface.minima.reduce<number>((d, m) => Math.min(d, Math.hypot(last[0] - m[0], last[1] - m[1])), Infinity);
-      printLine(`after ${points.length} steps: (${fmt(last[0])}, ${fmt(last[1])}), loss ${fmt(loss[loss.length - 1])}${Number.isFinite(nearest) ? `, ${fmt(nearest)} from the nearest minimum` : ''}`);
+      printLine(`after ${plural(points.length, 'step')}: (${fmt(last[0])}, ${fmt(last[1])}), loss ${fmt(loss[loss.length - 1])}${Number.isFinite(nearest) ? `, ${fmt(nearest)} from the nearest minimum` : ''}`);
     }
   });
 }

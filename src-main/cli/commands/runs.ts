@@ -1,7 +1,6 @@
 // `precond runs ...`: list, inspect, export and manage the runs kept in the store.
 import { type Command, InvalidArgumentError } from 'commander';
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { OutputFileError, writeFileAtomically } from '../../io/output-file.ts';
 import { resolveDbPath } from '../../store/location.ts';
 import {
   COLUMN_KEYS,
@@ -15,6 +14,8 @@ import {
   type RunStatus,
   type RunStore,
   type RunSummary,
+  runNameProblem,
+  tagProblem,
 } from '../../store/index.ts';
 import { runCsvChunks, runJson, toJson } from '../../api/export.ts';
 
@@ -22,6 +23,7 @@ import { runCsvChunks, runJson, toJson } from '../../api/export.ts';
 export { toJson };
 import { UserError } from '../errors.ts';
 import { log, printLine } from '../output.ts';
+import { plural } from '../../core/plural.ts';
 
 interface DbOpts {
   db?: string;
@@ -35,6 +37,22 @@ function parseId(value: string): number {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** A run name given on the command line (`train --name`, `runs rename`): refused up front, exit 2. */
+export function parseRunName(value: string): string {
+  const problem = runNameProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
+}
+
+/** A tag given on the command line; `several` is how to give more than one (a comma is not it). */
+export function parseTag(several: string) {
+  return (value: string): string => {
+    const problem = tagProblem(value);
+    if (problem) throw new InvalidArgumentError(value.includes(',') ? `${problem} (${several})` : problem);
+    return value;
+  };
+}
 
 function parseStatuses(values: string[] | undefined): RunStatus[] | undefined {
   if (!values) return undefined;
@@ -56,19 +74,42 @@ export function parseCondition(text: string): Condition {
     const at = text.indexOf(op);
     if (at > 0 && (!best || at < best.at)) best = { at, op };
   }
-  if (!best) throw new UserError(`--where '${text}': expected KEY OP VALUE with OP one of ${OPS.join(' ')}, e.g. hp.lr<=0.01`, 2);
+  const expected = `expected KEY OP VALUE with OP one of ${OPS.join(' ')}, e.g. hp.lr<=0.01`;
+  if (!best) throw new UserError(`--where '${text}': ${expected}`, 2);
   const key = text.slice(0, best.at).trim();
   const raw = text.slice(best.at + best.op.length).trim();
+  // "hp.lr>>1", "hp.lr=<1", "hp.lr<": a second operator or nothing where the value belongs.
+  if (raw === '' || /^[<>=!]/.test(raw)) {
+    throw new UserError(`--where '${text}': ${expected}; after ${best.op} came ${raw === '' ? 'nothing' : `'${raw}'`}, not a value`, 2);
+  }
   const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
   return { key, op: best.op, value };
 }
 
+/**
+ * Refuses, as a usage error naming the flag, a `--sort` or `--where` key the store does not know
+ * (the store checks keys against the metrics it holds; a query with no rows asks it).
+ */
+function checkFilterKeys(store: RunStore, filter: RunFilter): void {
+  const ask = (flag: string, text: string, probe: RunFilter) => {
+    try {
+      store.listRuns({ ...probe, archived: 'include', limit: 0 });
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 'invalid') throw new UserError(`${flag} '${text}': ${err.message}`, 2);
+      throw err;
+    }
+  };
+  if (filter.sort) ask('--sort', filter.sort.key, { sort: filter.sort });
+  for (const c of filter.where ?? []) ask('--where', `${c.key}${c.op}${String(c.value)}`, { where: [c] });
+}
+
 /** Opens the store for a command; StoreErrors become one-line user errors (exit 1). */
-function withStore<T>(opts: DbOpts, create: boolean, fn: (store: RunStore) => T, whenMissing?: (path: string) => T): T {
+function withStore<T>(opts: DbOpts, access: 'read' | 'write', fn: (store: RunStore) => T, whenMissing?: (path: string) => T): T {
   const path = resolveDbPath(opts.db);
   let store: RunStore;
   try {
-    store = openStore(path, { create });
+    // Reading commands also work on a database this user may not write (opened read-only).
+    store = openStore(path, { create: false, readOnlyIfNotWritable: access === 'read' });
   } catch (err) {
     if (err instanceof StoreError && err.code === 'missing' && whenMissing) return whenMissing(path);
     if (err instanceof StoreError && err.code === 'missing') throw new UserError(`${path} does not exist: no runs have been stored there`);
@@ -177,62 +218,40 @@ function printRunDetail(r: RunDetail): void {
   printLine('config ' + toJson(r.config, 2));
 }
 
-/** Writes chunks to a file (atomically: a temp file renamed at the end) or to stdout. */
-function openOutput(out: string | undefined): { write: (s: string) => void; done: () => void; fail: () => void } {
+/** The whole export, chunk by chunk, to `put`; returns the number of points (JSON) or rows (CSV). */
+function writeExport(store: RunStore, id: number, format: string, put: (chunk: string) => void): number {
+  if (format === 'json') {
+    const json = runJson(store, id);
+    put(json.text);
+    return json.points;
+  }
+  const chunks = runCsvChunks(store, id);
+  for (let r = chunks.next(); ; r = chunks.next()) {
+    if (r.done) return r.value;
+    put(r.value);
+  }
+}
+
+function exportRun(store: RunStore, id: number, format: string, out: string | undefined): void {
+  store.getRun(id); // an unknown id fails before anything is written
   if (!out) {
     // `precond runs export 3 | head`: a reader that stops early is not an error.
     process.stdout.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') process.exit(0);
       throw err;
     });
-    return { write: (s) => void process.stdout.write(s), done: () => {}, fail: () => {} };
+    writeExport(store, id, format, (s) => void process.stdout.write(s));
+    return;
   }
-  const target = resolve(out);
-  const temp = `${target}.${process.pid}.tmp`;
-  let fd: number;
-  try {
-    fd = openSync(temp, 'w');
-  } catch (err) {
-    throw new UserError(`cannot write ${target}: ${(err as Error).message}`);
-  }
-  return {
-    write: (s) => void writeSync(fd, s),
-    done: () => {
-      closeSync(fd);
-      renameSync(temp, target);
-    },
-    fail: () => {
-      closeSync(fd);
-      rmSync(temp, { force: true });
-    },
-  };
-}
-
-function exportRun(store: RunStore, id: number, format: string, out: string | undefined): void {
-  store.getRun(id); // an unknown id fails before anything is written
-  const output = openOutput(out);
   let rows = 0;
+  let written: string;
   try {
-    if (format === 'json') {
-      const json = runJson(store, id);
-      rows = json.points;
-      output.write(json.text);
-    } else {
-      const chunks = runCsvChunks(store, id);
-      for (let r = chunks.next(); ; r = chunks.next()) {
-        if (r.done) {
-          rows = r.value;
-          break;
-        }
-        output.write(r.value);
-      }
-    }
-    output.done();
+    written = writeFileAtomically(out, (put) => (rows = writeExport(store, id, format, put)), { suggestedName: `run-${id}.${format}` });
   } catch (err) {
-    output.fail();
+    if (err instanceof OutputFileError) throw new UserError(`--out: ${err.message}`);
     throw err;
   }
-  if (out) log(`wrote run ${id} (${rows} ${format === 'json' ? 'points' : 'rows'}) to ${resolve(out)}`);
+  log(`wrote run ${id} (${plural(rows, format === 'json' ? 'point' : 'row')}) to ${written}`);
 }
 
 export function registerRuns(program: Command): void {
@@ -285,8 +304,11 @@ export function registerRuns(program: Command): void {
         };
         const list = withStore(
           opts,
-          false,
-          (store) => store.listRuns(filter),
+          'read',
+          (store) => {
+            checkFilterKeys(store, filter);
+            return store.listRuns(filter);
+          },
           (path) => {
             log(`no runs yet: ${path} does not exist`);
             return [];
@@ -302,7 +324,7 @@ export function registerRuns(program: Command): void {
     .description("show a run's status, config, metrics and snapshots")
     .option('--json', 'print one JSON object')
     .action((id: number, opts: DbOpts & { json?: boolean }) => {
-      const run = withStore(opts, false, (store) => store.getRun(id));
+      const run = withStore(opts, 'read', (store) => store.getRun(id));
       if (opts.json) printLine(toJson(run));
       else printRunDetail(run);
     });
@@ -313,13 +335,13 @@ export function registerRuns(program: Command): void {
     .option('--out <file>', 'write to this file instead of stdout')
     .action((id: number, opts: DbOpts & { format: string; out?: string }) => {
       if (opts.format !== 'csv' && opts.format !== 'json') throw new UserError(`--format '${opts.format}': use csv or json`, 2);
-      withStore(opts, false, (store) => exportRun(store, id, opts.format, opts.out));
+      withStore(opts, 'read', (store) => exportRun(store, id, opts.format, opts.out));
     });
 
   dbOption(runs.command('delete').argument('<id>', 'run id', parseId))
     .description('delete a run with all its metrics, snapshots and tags')
     .action((id: number, opts: DbOpts) => {
-      const name = withStore(opts, false, (store) => {
+      const name = withStore(opts, 'write', (store) => {
         const { name } = store.getRun(id);
         store.deleteRun(id);
         return name;
@@ -327,33 +349,33 @@ export function registerRuns(program: Command): void {
       printLine(`deleted run ${id} (${name})`);
     });
 
-  dbOption(runs.command('tag').argument('<id>', 'run id', parseId).argument('<tag>', 'tag text'))
+  dbOption(runs.command('tag').argument('<id>', 'run id', parseId).argument('<tag>', 'tag text', parseTag('one tag per command')))
     .description('add a tag to a run (or remove it with --remove)')
     .option('--remove', 'remove the tag instead')
     .action((id: number, tag: string, opts: DbOpts & { remove?: boolean }) => {
-      const changed = withStore(opts, false, (store) => (opts.remove ? store.removeTag(id, tag) : store.addTag(id, tag)));
+      const changed = withStore(opts, 'write', (store) => (opts.remove ? store.removeTag(id, tag) : store.addTag(id, tag)));
       if (opts.remove) printLine(changed ? `run ${id}: removed tag ${tag}` : `run ${id} had no tag ${tag}`);
       else printLine(changed ? `run ${id}: tagged ${tag}` : `run ${id} already had tag ${tag}`);
     });
 
-  dbOption(runs.command('rename').argument('<id>', 'run id', parseId).argument('<name>', 'new name'))
+  dbOption(runs.command('rename').argument('<id>', 'run id', parseId).argument('<name>', 'new name', parseRunName))
     .description('rename a run')
     .action((id: number, name: string, opts: DbOpts) => {
-      withStore(opts, false, (store) => store.renameRun(id, name));
+      withStore(opts, 'write', (store) => store.renameRun(id, name));
       printLine(`run ${id} renamed to ${name.trim()}`);
     });
 
   dbOption(runs.command('archive').argument('<id>', 'run id', parseId))
     .description('hide a run from the default list (undo with `runs unarchive`)')
     .action((id: number, opts: DbOpts) => {
-      withStore(opts, false, (store) => store.archiveRun(id));
+      withStore(opts, 'write', (store) => store.archiveRun(id));
       printLine(`run ${id} archived`);
     });
 
   dbOption(runs.command('unarchive').argument('<id>', 'run id', parseId))
     .description('show an archived run in the default list again')
     .action((id: number, opts: DbOpts) => {
-      withStore(opts, false, (store) => store.unarchiveRun(id));
+      withStore(opts, 'write', (store) => store.unarchiveRun(id));
       printLine(`run ${id} unarchived`);
     });
 }

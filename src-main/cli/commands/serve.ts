@@ -7,6 +7,7 @@ import { openRuntime } from '../../api/runtime.ts';
 import { startServer } from '../../server/server.ts';
 import { StoreError } from '../../store/index.ts';
 import { UserError } from '../errors.ts';
+import { onStopSignals, SIGNAL_EXIT_CODES, type StopSignal } from '../signals.ts';
 import { log, printLine } from '../output.ts';
 
 /** out/renderer of this checkout (what `npm run build` writes). */
@@ -46,7 +47,7 @@ function parseWorkers(value: string): number {
   return n;
 }
 
-/** Starts browser mode and resolves once it listens; stops on SIGINT / SIGTERM. */
+/** Starts browser mode and resolves once it listens; stops on SIGINT / SIGTERM / SIGHUP (exit 130 / 143 / 129). */
 export async function serve(opts: ServeOptions): Promise<void> {
   let runtime;
   try {
@@ -63,7 +64,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     await runtime.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UserError(`port ${opts.port} on ${opts.host} is in use; choose another with --port, or --port 0 for any free one`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UserError(`cannot listen on ${opts.host}: no such local address`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UserError(`--host ${opts.host}: cannot listen there: no such local address`, 2);
     throw err;
   }
   printLine(server.url);
@@ -75,16 +76,15 @@ export async function serve(opts: ServeOptions): Promise<void> {
   log('Ctrl-C to stop');
   if (opts.open) openInBrowser(server.url);
   let stopping = false;
-  const stop = async () => {
+  const stop = async (signal: StopSignal) => {
     if (stopping) return;
     stopping = true;
-    log('precond: stopping (runs still training end as stopped)');
+    log(`precond: ${signal}: stopping (runs still training end as stopped)`);
     await server.close();
     await runtime.close();
-    process.exit(0);
+    process.exit(SIGNAL_EXIT_CODES[signal]);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  onStopSignals((signal) => void stop(signal));
 }
 
 export function registerServe(program: Command): void {

@@ -10,6 +10,7 @@ import { createRunner, defaultPoolSize, type LaunchedRun, type RunOutcome } from
 import { installKernels } from '../../runner/native-kernels.ts';
 import { openStore, resolveDbPath, StoreError, type RunStore } from '../../store/index.ts';
 import { UserError } from '../errors.ts';
+import { onStopSignals, SIGNAL_EXIT_CODES, type StopSignal } from '../signals.ts';
 import { log, printLine } from '../output.ts';
 import { toJson } from './runs.ts';
 import { addRunOptions, compact, configFromOptions, flagOf, fmtSeconds, fmtValue, type TrainOpts } from './train.ts';
@@ -148,15 +149,18 @@ export function registerSweep(program: Command): void {
     const runner = createRunner({ store, poolSize: opts.workers ?? defaultPoolSize() });
     const launched: LaunchedRun[] = [];
     let interrupts = 0;
-    const onSigint = () => {
+    let signalExitCode: number | null = null;
+    // Ctrl-C, kill and a closed terminal alike: every member ends stopped with its points kept.
+    const onSignal = (signal: StopSignal) => {
+      signalExitCode ??= SIGNAL_EXIT_CODES[signal];
       if (++interrupts > 1 || launched.length === 0) {
         store.close();
-        process.exit(130);
+        process.exit(SIGNAL_EXIT_CODES[signal]);
       }
-      log('\nprecond: stopping the sweep (Ctrl-C again to quit at once)');
+      log(signal === 'SIGINT' ? '\nprecond: stopping the sweep (Ctrl-C again to quit at once)' : `\nprecond: ${signal}: stopping the sweep`);
       for (const l of launched) void runner.stop(l.runId).catch(() => {});
     };
-    process.on('SIGINT', onSigint);
+    const unhook = onStopSignals(onSignal);
     const started = performance.now();
     try {
       const sweepId = store.createSweep({ name: sweep.name, spec });
@@ -208,9 +212,9 @@ export function registerSweep(program: Command): void {
         printLine(`sweep ${sweepId} in ${fmtSeconds(seconds)}, stored in ${store.file}`);
       }
       if (members.some((m) => m.status === 'failed')) process.exitCode = 1;
-      else if (interrupts > 0) process.exitCode = 130;
+      else if (signalExitCode !== null) process.exitCode = signalExitCode;
     } finally {
-      process.off('SIGINT', onSigint);
+      unhook();
       await runner.close();
       store.close();
     }

@@ -1,6 +1,6 @@
 // `precond train`: trains one model on a CSV (or a sample) through the runner, into the store,
 // with a progress bar (or plain periodic lines) on stderr and a summary (or one JSON object)
-// on stdout. Ctrl-C stops the run cleanly: it ends `stopped` with every point kept.
+// on stdout. Ctrl-C (or SIGTERM, SIGHUP) stops the run cleanly: it ends `stopped` with every point kept.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DataLoadError } from '../../core/data/errors.ts';
 import { TARGET_SCALING_METHODS, type DatasetSummary, type TargetScaling, type TargetScalingMethod } from '../../core/data/types.ts';
@@ -12,9 +12,11 @@ import { createRunner, type LaunchedRun, type RunEvent, type RunOutcome } from '
 import { installKernels } from '../../runner/native-kernels.ts';
 import { openStore, resolveDbPath, StoreError, type RunStore } from '../../store/index.ts';
 import { UserError } from '../errors.ts';
+import { onStopSignals, SIGNAL_EXIT_CODES, type StopSignal } from '../signals.ts';
 import { addOptimizerFlags, configFromFlags, kebab } from '../optimizer-flags.ts';
 import { log, printLine } from '../output.ts';
-import { toJson } from './runs.ts';
+import { parseRunName, parseTag, toJson } from './runs.ts';
+import { plural } from '../../core/plural.ts';
 
 export interface TrainOpts {
   data: string;
@@ -246,11 +248,11 @@ export function describeTargetScaling(t: TargetScaling): string {
 function printSummary(r: ReturnType<typeof result>, s: DatasetSummary): void {
   const v = (k: string) => fmtValue(r[k] as number | undefined);
   printLine(`run ${r.runId} ${r.status}: ${r.message}`);
-  printLine(`  ${r.steps} steps, ${fmtValue(r.epochs as number)} epochs in ${fmtSeconds(r.seconds as number)} (${fmtCount(r.samplesPerSecond as number)} samples/s)`);
+  printLine(`  ${plural(r.steps as number, 'step')}, ${plural(r.epochs as number, 'epoch', 'epochs', fmtValue(r.epochs as number))} in ${fmtSeconds(r.seconds as number)} (${fmtCount(r.samplesPerSecond as number)} samples/s)`);
   const quality = s.task === 'classification' ? `val accuracy ${v('valAccuracy')}` : `val R² ${v('valR2')}, val RMSE ${v('valRmse')}`;
   printLine(`  train loss ${v('trainLoss')}, val loss ${v('valLoss')}, ${quality}`);
   const excluded = s.excluded.length ? `; excluded: ${s.excluded.map((e) => `${e.column} (${e.reason})`).join(', ')}` : '';
-  printLine(`  data: ${s.sample ?? s.file}, ${s.rowsUsed} rows used (${s.rowsDropped} dropped), ${s.trainRows} train / ${s.validationRows} validation, ${s.featureCount} features${excluded}`);
+  printLine(`  data: ${s.sample ?? s.file}, ${plural(s.rowsUsed, 'row')} used (${s.rowsDropped} dropped), ${s.trainRows} train / ${s.validationRows} validation, ${plural(s.featureCount, 'feature')}${excluded}`);
   if (s.targetScaling) printLine(`  target ${s.target}: ${describeTargetScaling(s.targetScaling)}`);
   printLine(`  stored in ${r.db}`);
 }
@@ -287,8 +289,8 @@ export function addRunOptions(cmd: Command): Command {
     .addOption(new Option('--early-stopping <patience>', 'stop after this many evaluations without a better validation loss').argParser(wholeNumber('--early-stopping', 1)))
     .addOption(new Option('--min-delta <x>', 'with --early-stopping: the improvement that counts (default 0)').argParser(number('--min-delta')))
     .option('--bias-decay', 'apply weight decay to biases too (default: biases take none)')
-    .option('--name <name>', 'the run\'s name (default: optimizer(lr=…) · model · dataset, e.g. adam(lr=0.001) · mlp · digits)')
-    .option('--tag <tag>', 'tag the run (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--name <name>', 'the run\'s name (default: optimizer(lr=…) · model · dataset, e.g. adam(lr=0.001) · mlp · digits)', parseRunName)
+    .option('--tag <tag>', 'tag the run (repeatable)', (v: string, prev: string[] = []) => [...prev, parseTag('repeat --tag for several tags')(v)])
     .option('--db <file>', 'SQLite file to use instead of the default location');
   addOptimizerFlags(cmd);
   return cmd;
@@ -313,24 +315,28 @@ export function registerTrain(program: Command): void {
     const runner = createRunner({ store, poolSize: 1 });
     let runId: number | null = null;
     let interrupts = 0;
-    const onSigint = () => {
+    // The first signal ends the run `stopped` with every point kept; the exit code says which one.
+    let signalExitCode: number | null = null;
+    const onSignal = (signal: StopSignal) => {
       interrupts++;
+      signalExitCode ??= SIGNAL_EXIT_CODES[signal];
       if (runId === null || interrupts > 1) {
-        // Nothing to stop yet (still loading), or a second Ctrl-C: leave now.
+        // Nothing to stop yet (still loading), or a second signal: leave now.
         store.close();
-        process.exit(130);
+        process.exit(SIGNAL_EXIT_CODES[signal]);
       }
-      log('\nprecond: stopping the run (Ctrl-C again to quit at once)');
+      log(signal === 'SIGINT' ? '\nprecond: stopping the run (Ctrl-C again to quit at once)' : `\nprecond: ${signal}: stopping the run`);
       void runner.stop(runId);
     };
-    process.on('SIGINT', onSigint);
+    const unhook = onStopSignals(onSignal);
     const progress = new ProgressReport(process.stderr.isTTY === true, 2000);
     try {
       let launched: LaunchedRun;
       try {
         launched = await runner.launch(config, { name: opts.name, tags: opts.tag });
       } catch (err) {
-        if (err instanceof DataLoadError) throw new UserError(err.message, 1);
+        // A --target that names no column is a bad flag value (2); a file that does not load is not (1).
+        if (err instanceof DataLoadError) throw new UserError(err.message, err.code === 'unknown-target' ? 2 : 1);
         if (err instanceof RunConfigError) {
           const flag = flagOf(err.field);
           throw new UserError(err.message.startsWith(err.field) ? `${flag}${err.message.slice(err.field.length)}` : `${flag}: ${err.message}`, 2);
@@ -343,7 +349,7 @@ export function registerTrain(program: Command): void {
       const unsubscribe = runner.subscribe((e) => {
         if (e.runId === runId && e.type === 'progress') progress.update(e);
       });
-      if (!opts.json) log(`run ${runId}: ${launched.summary.sample ?? launched.summary.file}, ${launched.config.optimizer.name} on ${launched.config.model.kind} (${launched.summary.rowsUsed} rows, ${launched.summary.featureCount} features)`);
+      if (!opts.json) log(`run ${runId}: ${launched.summary.sample ?? launched.summary.file}, ${launched.config.optimizer.name} on ${launched.config.model.kind} (${plural(launched.summary.rowsUsed, 'row')}, ${plural(launched.summary.featureCount, 'feature')})`);
       const outcome = await launched.done;
       unsubscribe();
       progress.clear();
@@ -351,10 +357,10 @@ export function registerTrain(program: Command): void {
       if (opts.json) printLine(toJson(r));
       else printSummary(r, launched.summary);
       if (outcome.status === 'failed') process.exitCode = 1;
-      else if (outcome.status === 'stopped' && interrupts > 0) process.exitCode = 130;
+      else if (outcome.status === 'stopped' && signalExitCode !== null) process.exitCode = signalExitCode;
     } finally {
       progress.clear();
-      process.off('SIGINT', onSigint);
+      unhook();
       await runner.close();
       store.close();
     }

@@ -4,6 +4,7 @@ import { encoderWidth, levelLookup, scaleTarget, standardize } from './encode.ts
 import { DataLoadError, quoteValue } from './errors.ts';
 import type { Preprocessing } from './types.ts';
 import { isMissing, parseNumber } from './values.ts';
+import { plural } from '../plural.ts';
 
 export interface ApplyOptions {
   /** The file line of each row (for messages); defaults to i + 2 (rows right after a header line). */
@@ -51,7 +52,7 @@ export function applyPreprocessing(record: Preprocessing, rows: readonly (readon
   rows: for (let i = 0; i < rows.length; i++) {
     const fields = rows[i];
     if (fields.length !== header.length) {
-      throw new DataLoadError({ code: 'ragged', line: lineOf(i), expected: `${header.length} fields`, found: `${fields.length}` });
+      throw new DataLoadError({ code: 'ragged', line: lineOf(i), expected: plural(header.length, 'field'), found: `${fields.length}` });
     }
     let yValue = 0;
     if (withTarget) {

@@ -22,6 +22,7 @@ import type {
 } from './types.ts';
 import { TARGET_SCALING_METHODS } from './types.ts';
 import { MISSING_MARKERS } from './values.ts';
+import { plural } from '../plural.ts';
 
 export interface BuildOptions extends DatasetOptions {
   /** Schema inference: excluded above this missing share (default 0.5). */
@@ -70,7 +71,7 @@ function notANumber(col: RawColumn, s: ColumnSchema, first: { line: number; valu
     field: first.value,
     expected: what,
     found: quoteValue(first.value),
-    hint: `the column holds numbers in ${s.numeric} of ${s.present} rows; write missing values as empty, NA, N/A, NaN, null, ? or -`,
+    hint: `the column holds numbers in ${s.numeric} of ${plural(s.present, 'row')}; write missing values as empty, NA, N/A, NaN, null, ? or -`,
   });
 }
 
@@ -196,7 +197,7 @@ export function buildDataset(table: RawTable, source: SourceInfo, options: Build
   if (n === 0) {
     throw new DataLoadError({
       code: 'no-rows-left',
-      problem: `no rows left: every one of the ${table.rows} rows has a missing value in the target or a used feature`,
+      problem: `no rows left: every one of the ${plural(table.rows, 'row')} has a missing value in the target or a used feature`,
       hint: policy === 'drop' && droppedForFeature > 0 ? 'the impute missing-value policy fills missing features instead of dropping the row' : undefined,
     });
   }
@@ -217,8 +218,28 @@ export function buildDataset(table: RawTable, source: SourceInfo, options: Build
         code: 'single-class',
         column: ti + 1,
         columnName: targetCol.name,
-        problem: `the target column ${quoteValue(targetCol.name)} has a single class (${quoteValue(classes[0])}) in the ${n} rows used`,
+        problem: `the target column ${quoteValue(targetCol.name)} has a single class (${quoteValue(classes[0])}) in the ${plural(n, 'row')} used`,
         hint: 'classification needs at least 2 classes',
+      });
+    }
+    // Most classes with a single row: nothing can be learned or validated per class (a
+    // continuous target read as classes, or an ID column). Refused when more than half of the
+    // classes have exactly one row among the rows used.
+    const rowsPerClass = new Int32Array(classes.length);
+    for (const c of built.y) rowsPerClass[c]++;
+    const singleRowClasses = rowsPerClass.filter((k) => k === 1).length;
+    if (singleRowClasses > classes.length / 2) {
+      const numeric = targetCol.nonNumeric === 0;
+      throw new DataLoadError({
+        code: 'too-many-classes',
+        column: ti + 1,
+        columnName: targetCol.name,
+        problem:
+          `the target column ${quoteValue(targetCol.name)} has ${plural(classes.length, 'distinct value')} in ${plural(n, 'row')} used: ` +
+          `as classes, ${singleRowClasses} of them would have a single row (classification needs most classes to have 2 rows or more)`,
+        hint: numeric
+          ? 'if it is a quantity, choose the regression task (--task regression)'
+          : 'a column with a different value in most rows is an ID or free text; choose another target column (--target)',
       });
     }
     split = stratifiedSplit(built.y, classes.length, valSplit, seed);
@@ -231,7 +252,7 @@ export function buildDataset(table: RawTable, source: SourceInfo, options: Build
       if (v > hi) hi = v;
     }
     if (lo === hi) {
-      throw new DataLoadError({ code: 'constant-target', column: ti + 1, columnName: targetCol.name, problem: `the regression target ${quoteValue(targetCol.name)} is constant (every value is ${lo}) in the ${n} rows used` });
+      throw new DataLoadError({ code: 'constant-target', column: ti + 1, columnName: targetCol.name, problem: `the regression target ${quoteValue(targetCol.name)} is constant (every value is ${lo}) in the ${plural(n, 'row')} used` });
     }
     split = randomSplit(n, valSplit, seed);
     // Fitted on the training rows only, like the features; t = (y − mean) / std.

@@ -2,6 +2,7 @@
 import type { RawColumn, RawTable } from './table.ts';
 import { DISTINCT_LIMIT } from './table.ts';
 import type { ColumnSchema, Task } from './types.ts';
+import { plural } from '../plural.ts';
 
 export interface SchemaOptions {
   /** A column with more than this fraction of its values missing is excluded; default 0.5. */
@@ -70,7 +71,7 @@ export function inferColumn(col: RawColumn, rows: number, options: SchemaOptions
   const numericStats = col.numeric > 0 ? { integer: col.integer, min: col.min, max: col.max } : {};
   if (present === 0) return { ...base, kind: 'missing', reason: 'empty: no values' };
   if (col.missing > maxMissing * rows) {
-    return { ...base, ...numericStats, kind: 'missing', reason: `mostly missing: ${col.missing} of ${rows} values (${percent(col.missing, rows)})` };
+    return { ...base, ...numericStats, kind: 'missing', reason: `mostly missing: ${col.missing} of ${plural(rows, 'value')} (${percent(col.missing, rows)})` };
   }
   if (col.nonNumeric === 0) {
     if (col.min === col.max) return { ...base, ...numericStats, kind: 'constant', reason: `constant: every value is ${formatNumber(col.min)}` };
@@ -94,7 +95,7 @@ export function inferColumn(col: RawColumn, rows: number, options: SchemaOptions
     return { ...base, kind: 'id', reason: `ID-like: every value is different (${distinct} values)` };
   }
   if (distinct > TEXT_DISTINCT_SHARE * present && (present >= MIN_ROWS_FOR_ID || distinct > maxCategories)) {
-    return { ...base, kind: 'text', reason: `text: ${distinct} distinct values in ${present} rows` };
+    return { ...base, kind: 'text', reason: `text: ${plural(distinct, 'distinct value')} in ${plural(present, 'row')}` };
   }
   return { ...base, ...numericStats, kind: 'categorical' };
 }

@@ -5,6 +5,7 @@
 import { DataLoadError } from './errors.ts';
 import type { DecimalMark } from './types.ts';
 import { isMissing, parseNumber } from './values.ts';
+import { plural } from '../plural.ts';
 
 /** Distinct strings tracked per column; beyond this a column cannot be categorical or a class target. */
 export const DISTINCT_LIMIT = 1000;
@@ -186,7 +187,7 @@ export class TableBuilder {
       throw new DataLoadError({
         code: 'ragged',
         line,
-        expected: `${this.columns.length} fields`,
+        expected: plural(this.columns.length, 'field'),
         found: `${fields.length}`,
       });
     }

@@ -1,6 +1,6 @@
 // Parameter specs shared by the optimizer and schedule registries: kinds, ranges, and the one
 // validator that turns a bad value into a ConfigError naming the field, the value and the range.
-import { ConfigError } from './errors.ts';
+import { ConfigError, showValue } from './errors.ts';
 
 /** A numeric interval; open ends exclude the bound; a missing max is unbounded (JSON has no ∞). */
 export interface Range {
@@ -86,12 +86,17 @@ export function allowedText(spec: ParamSpec): string {
   }
 }
 
+/** A number outside its range is "out of range"; anything but a number ("abc", true) is "not a number". */
+function numberError(field: string, value: unknown, range: Range): ConfigError {
+  if (typeof value === 'number') return new ConfigError(field, value, rangeText(range));
+  return new ConfigError(field, value, rangeText(range), `${field} = ${showValue(value)} is not a number; allowed: ${rangeText(range)}`);
+}
+
 /** Checks `value` against `spec` and returns it typed; throws ConfigError naming `field`. */
 export function validateParam(spec: ParamSpec, value: unknown, field: string): ParamValue {
   switch (spec.kind) {
     case 'number':
-      if (typeof value !== 'number' || !inRange(value, spec.range))
-        throw new ConfigError(field, value, rangeText(spec.range));
+      if (typeof value !== 'number' || !inRange(value, spec.range)) throw numberError(field, value, spec.range);
       return value;
     case 'boolean':
       if (typeof value !== 'boolean') throw new ConfigError(field, value, 'true or false', `${field} must be true or false, not ${JSON.stringify(value) ?? String(value)}`);
@@ -102,7 +107,7 @@ export function validateParam(spec: ParamSpec, value: unknown, field: string): P
     case 'pair': {
       if (!Array.isArray(value) || value.length !== 2) throw new ConfigError(field, value, allowedText(spec), `${field} must be a pair of numbers [a, b], not ${JSON.stringify(value) ?? String(value)}`);
       for (const k of [0, 1] as const)
-        if (typeof value[k] !== 'number' || !inRange(value[k], spec.range[k])) throw new ConfigError(`${field}[${k}]`, value[k], rangeText(spec.range[k]));
+        if (typeof value[k] !== 'number' || !inRange(value[k], spec.range[k])) throw numberError(`${field}[${k}]`, value[k], spec.range[k]);
       const pair: Pair = [value[0] as number, value[1] as number];
       if (spec.ordered && pair[0] > pair[1]) throw new ConfigError(field, pair, allowedText(spec), `${field} = ${JSON.stringify(pair)}: the first value must not exceed the second`);
       return pair;
@@ -111,7 +116,7 @@ export function validateParam(spec: ParamSpec, value: unknown, field: string): P
       if (!Array.isArray(value)) throw new ConfigError(field, value, allowedText(spec), `${field} must be a list of numbers, not ${JSON.stringify(value) ?? String(value)}`);
       const list: number[] = [];
       value.forEach((x: unknown, k) => {
-        if (typeof x !== 'number' || !inRange(x, spec.range)) throw new ConfigError(`${field}[${k}]`, x, rangeText(spec.range));
+        if (typeof x !== 'number' || !inRange(x, spec.range)) throw numberError(`${field}[${k}]`, x, spec.range);
         if (spec.increasing && k > 0 && x <= list[k - 1]) throw new ConfigError(`${field}[${k}]`, x, `greater than ${field}[${k - 1}] = ${list[k - 1]} (strictly increasing)`, `${field}[${k}] = ${x} must be greater than ${field}[${k - 1}] = ${list[k - 1]}`);
         list.push(x);
       });

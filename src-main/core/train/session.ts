@@ -22,6 +22,7 @@ import type { ResolvedRunConfig } from './config.ts';
 import { downsample, snapshotShape } from './downsample.ts';
 import { planSteps } from './plan.ts';
 import type { EndReason, SessionEnd, TrainEvent } from './events.ts';
+import { plural } from '../plural.ts';
 
 export interface SessionOptions {
   config: ResolvedRunConfig;
@@ -178,7 +179,7 @@ export class TrainingSession {
       this.trainStep();
       if (this.now() >= deadline) break;
     }
-    if (!this.ended && this.stepsDone >= this.totalSteps) this.finish('finished', `finished ${this.stepsDone} steps`);
+    if (!this.ended && this.stepsDone >= this.totalSteps) this.finish('finished', `finished ${plural(this.stepsDone, 'step')}`);
     if (!this.ended) this.emitProgress();
     return this.ended;
   }
@@ -294,7 +295,7 @@ export class TrainingSession {
     if (this.badEvals >= es.patience && step < this.totalSteps) {
       this.finish(
         'early-stopped',
-        `early stop at step ${step}: the validation loss has not improved by more than ${es.minDelta} for ${es.patience} evaluations (best ${this.esBest} at step ${this.esBestStep})`,
+        `early stop at step ${step}: the validation loss has not improved by more than ${es.minDelta} for ${plural(es.patience, 'evaluation')} (best ${this.esBest} at step ${this.esBestStep})`,
       );
     }
   }

@@ -157,6 +157,31 @@ describe('precond runs', () => {
     store.close();
   });
 
+  it('every bad flag or argument value is a usage error (exit 2) naming what was expected, and changes nothing', async () => {
+    const db = join(tempDir(), 'flags.sqlite');
+    fixture(db);
+    const cases: [string[], RegExp][] = [
+      [['list', '--where', 'hp.lr>>1'], /^precond: --where 'hp\.lr>>1': expected KEY OP VALUE with OP one of .*, e\.g\. hp\.lr<=0\.01; after > came '>1', not a value$/],
+      [['list', '--where', 'hp.lr<'], /^precond: --where 'hp\.lr<': expected KEY OP VALUE .*; after < came nothing, not a value$/],
+      [['list', '--where', 'bogus>1'], /^precond: --where 'bogus>1': unknown key "bogus": use one of id, name, .*, or a metric \(.*val_loss\)$/],
+      [['list', '--sort', 'nope'], /^precond: --sort 'nope': unknown key "nope"/],
+      [['list', '--where', 'hp.lr'], /^precond: --where 'hp\.lr': expected KEY OP VALUE/],
+      [['list', '--limit', 'x'], /^precond: error: option '--limit <n>' argument 'x' is invalid/],
+      [['tag', '1', 'a,b'], /^precond: error: .*'a,b' is invalid for argument 'tag'\. tag "a,b" must be 1-64 characters without commas \(one tag per command\)$/],
+      [['rename', '1', ' '], /^precond: error: .*' ' is invalid for argument 'name'\. a run name must be 1-200 characters$/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => precondAsync(['runs', ...args, '--db', db])));
+    results.forEach((r, k) => {
+      const lines = r.stderr.split('\n');
+      expect([cases[k][0], r.status, r.stdout, lines.length]).toEqual([cases[k][0], 2, '', 3]);
+      expect(lines[0]).toMatch(cases[k][1]);
+      expect(lines[1]).toMatch(/^run "precond runs (list|tag|rename) --help" for the flags$/);
+    });
+    const store = openStore(db);
+    expect(store.getRun(1)).toMatchObject({ name: 'adam, "quoted"', tags: ['baseline'] });
+    store.close();
+  });
+
   it('fails clearly: unknown run (exit 1), bad arguments (exit 2), missing or corrupt file (exit 1)', async () => {
     const dir = tempDir();
     const db = join(dir, 'err.sqlite');
@@ -182,8 +207,8 @@ describe('precond runs', () => {
       2,
       "precond: unknown status 'done': use one of queued, running, paused, finished, stopped, diverged, failed, interrupted",
     ]);
-    expect(badSort.status).toBe(1);
-    expect(badSort.stderr).toMatch(/^precond: unknown key "val_los": use one of id, name/);
+    expect(badSort.status).toBe(2);
+    expect(badSort.stderr).toMatch(/^precond: --sort 'val_los': unknown key "val_los": use one of id, name.*\nrun "precond runs list --help" for the flags\n$/);
     expect(listMissing).toMatchObject({ status: 0, stdout: '[]\n' });
     expect(showMissing).toMatchObject({ status: 1, stderr: `precond: ${missing} does not exist: no runs have been stored there\n` });
     expect([listCorrupt.status, listCorrupt.stdout]).toEqual([1, '']);

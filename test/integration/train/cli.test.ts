@@ -35,6 +35,7 @@ interface TrainJson {
 }
 
 const train = (args: string[]) => precondChild(['train', ...args]).result;
+const HINT = 'run "precond train --help" for the flags\n';
 
 /** Steps of a run's train_loss committed so far, read without taking any lock. */
 function committedSteps(db: string, runId: number): number[] {
@@ -156,6 +157,9 @@ describe('precond train', () => {
     const db = join(dir, 'runs.sqlite');
     const ragged = join(dir, 'ragged.csv');
     writeFileSync(ragged, 'a,b,y\n1,2,0\n3,4,1\n5,6,7,1\n');
+    // 100 rows, 100 distinct values of a continuous target.
+    const continuous = join(dir, 'continuous.csv');
+    writeFileSync(continuous, 'x,y\n' + Array.from({ length: 100 }, (_, i) => `${i % 7},${Math.sqrt(i + 0.5)}`).join('\n') + '\n');
     const results = await Promise.all([
       train(['--data', ragged, '--db', db]),
       train(['--data', 'nope', '--db', db]),
@@ -163,8 +167,12 @@ describe('precond train', () => {
       train(['--data', 'iris', '--momentum', '0.9', '--db', db]),
       train(['--data', 'iris', '--model', 'linear', '--hidden', '8', '--db', db]),
       train(['--data', 'iris', '--schedule', 'step', '--db', db]),
+      train(['--data', 'iris', '--name', '', '--db', db]),
+      train(['--data', 'iris', '--tag', 'a,b', '--db', db]),
+      train(['--data', 'iris', '--target', 'nope', '--db', db]),
+      train(['--data', continuous, '--task', 'classification', '--db', db]),
     ]);
-    const [raggedR, nope, batch, momentum, hidden, schedule] = results;
+    const [raggedR, nope, batch, momentum, hidden, schedule, name, tag, target, classes] = results;
     expect([raggedR.status, raggedR.stdout]).toEqual([1, '']);
     expect(raggedR.stderr).toBe('precond: ragged.csv line 4: expected 3 fields, found 4\n');
     expect(nope.status).toBe(1);
@@ -173,22 +181,36 @@ describe('precond train', () => {
     expect(batch.stderr).toMatch(/--batch-size takes a whole number ≥ 1, not "0"/);
     expect(momentum.status).toBe(2);
     expect(momentum.stderr).toMatch(/^precond: --momentum does not apply to adam/);
-    expect(hidden).toMatchObject({ status: 2, stderr: 'precond: --hidden needs --model mlp\n' });
+    expect(hidden).toMatchObject({ status: 2, stderr: `precond: --hidden needs --model mlp\n${HINT}` });
     expect(schedule).toMatchObject({ status: 2 });
     expect(schedule.stderr).toMatch(/^precond: --schedule-opts step_size is required for schedule step/);
+    expect(name).toMatchObject({ status: 2, stderr: `precond: error: option '--name <name>' argument '' is invalid. a run name must be 1-200 characters\n${HINT}` });
+    expect(tag).toMatchObject({ status: 2, stderr: `precond: error: option '--tag <tag>' argument 'a,b' is invalid. tag "a,b" must be 1-64 characters without commas (repeat --tag for several tags)\n${HINT}` });
+    expect(target.status).toBe(2);
+    expect(target.stderr).toMatch(/^precond: iris\.csv: unknown target column "nope"; the columns are: sepal_length_cm, .*, species\n/);
+    expect([classes.status, classes.stdout]).toEqual([1, '']);
+    expect(classes.stderr).toBe(
+      'precond: continuous.csv: the target column "y" has 100 distinct values in 100 rows used: as classes, 100 of them would have a single row ' +
+        '(classification needs most classes to have 2 rows or more); if it is a quantity, choose the regression task (--task regression)\n',
+    );
     for (const r of results) expect(r.stderr).not.toMatch(/internal error|\bat .*\.ts:\d+/);
     const store = openStore(db);
     expect(store.listRuns({ archived: 'include' })).toEqual([]);
     store.close();
   });
 
-  it('Ctrl-C stops the run cleanly: status stopped, every point kept, exit 130', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s stops the run cleanly: status stopped, every point kept, exit %i', async (signal, code) => {
     const db = join(tempDir(), 'runs.sqlite');
     const { child, result } = precondChild(['train', '--data', 'digits', '--epochs', '100000', '--db', db, '--json']);
     await until(() => committedSteps(db, 1).length > 200, 'points committed');
-    child.kill('SIGINT');
+    child.kill(signal);
     const r = await result;
-    expect(r.status).toBe(130);
+    expect([r.status, child.signalCode]).toEqual([code, null]); // it exited by itself, after stopping the run
+    expect(r.stderr).toMatch(signal === 'SIGINT' ? /precond: stopping the run \(Ctrl-C again/ : new RegExp(`precond: ${signal}: stopping the run`));
     const out = JSON.parse(r.stdout) as TrainJson;
     expect(out.status).toBe('stopped');
     const store = openStore(db);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { openStore } from '../../../src-main/store/index.ts';
-import { precond } from '../../helpers/cli.ts';
+import { precond, precondChild } from '../../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'precond-sweep-cli-'));
 const db = join(dir, 'precond.sqlite');
@@ -82,5 +82,36 @@ describe('precond sweep', () => {
     const plan = JSON.parse(r.stdout) as { lrs: number[]; members: { name: string; lr: number }[] };
     expect(plan.lrs).toEqual([1e-4, 1e-3, 1e-2, 0.1, 1]);
     expect(plan.members.map((m) => m.name)).toEqual(['sgd(lr=1e-4) · mlp · iris', 'sgd(lr=0.001) · mlp · iris', 'sgd(lr=0.01) · mlp · iris', 'sgd(lr=0.1) · mlp · iris', 'sgd(lr=1) · mlp · iris']);
+  });
+
+  test('SIGTERM stops every member cleanly: each run stopped with its points, exit 143', async () => {
+    const own = join(dir, 'signal.sqlite');
+    const { child, result } = precondChild(['sweep', '--data', 'digits', '--epochs', '100000', '--lrs', '0.001,0.01', '--workers', '2', '--db', own, '--json']);
+    const running = () => {
+      try {
+        const s = openStore(own);
+        try {
+          return s.listRuns({ archived: 'include' }).filter((r) => r.status === 'running' && (r.lastStep ?? 0) > 50).length;
+        } finally {
+          s.close();
+        }
+      } catch {
+        return 0; // not created yet
+      }
+    };
+    const t0 = performance.now();
+    while (running() < 2) {
+      if (performance.now() - t0 > 60_000) throw new Error('the two members did not start training');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGTERM');
+    const r = await result;
+    expect([r.status, child.signalCode]).toEqual([143, null]);
+    expect(r.stderr).toMatch(/precond: SIGTERM: stopping the sweep/);
+    const out = JSON.parse(r.stdout) as SweepJson;
+    expect(out.members.map((m) => m.status)).toEqual(['stopped', 'stopped']);
+    const store = openStore(own);
+    for (const m of out.members) expect(store.getRun(m.runId).status).toBe('stopped');
+    store.close();
   });
 });

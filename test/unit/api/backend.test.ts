@@ -123,6 +123,14 @@ describe('datasets', () => {
     expect(e.data).toMatchObject({ code: 'ragged', line: 59, file: h.fixture('iris_bad.csv'), expected: '5 fields', found: '6' });
   });
 
+  test('classification of a continuous column is refused with the data error, naming the column', async () => {
+    // diabetes s2: 302 distinct values in 442 rows, 201 of them in a single row.
+    const e = await fails('datasets.load', { source: 'diabetes', target: 's2', task: 'classification' });
+    expect(e.code).toBe('data');
+    expect(e.data).toMatchObject({ code: 'too-many-classes', columnName: 's2' });
+    expect(e.message).toMatch(/^diabetes\.csv: the target column "s2" has 302 distinct values in 442 rows used: as classes, 201 of them would have a single row .*--task regression\)$/);
+  });
+
   test('a word in a numeric column: line and column', async () => {
     const e = await fails('datasets.load', { source: h.fixture('not_a_number.csv') });
     expect(e.code).toBe('data');

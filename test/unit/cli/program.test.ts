@@ -9,19 +9,24 @@ describe('precond command', () => {
     expect(r.stdout).toMatch(/\binfo\b/);
   });
 
-  it('exits 2 with a one-line reason and the usage on an unknown subcommand', () => {
+  it('exits 2 on an unknown subcommand: one line of reason, one line pointing at the help', () => {
     const r = precond(['frobnicate']);
-    expect(r.status).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n')[0]).toBe("precond: error: unknown command 'frobnicate'");
-    expect(r.stderr).toMatch(/Usage: precond/);
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', "precond: error: unknown command 'frobnicate'\nrun \"precond --help\" for the subcommands\n"]);
+    const nested = precond(['runs', 'frobnicate']);
+    expect([nested.status, nested.stderr]).toEqual([2, "precond: error: unknown command 'frobnicate'\nrun \"precond runs --help\" for the subcommands\n"]);
   });
 
-  it('exits 2 on an unknown flag of a subcommand, with that subcommand\'s usage', () => {
+  it('exits 2 on an unknown flag or a bad flag value, pointing at that subcommand\'s help instead of printing it', () => {
     const r = precond(['info', '--frobnicate']);
-    expect(r.status).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe("precond: error: unknown option '--frobnicate'");
-    expect(r.stderr).toMatch(/Usage: precond info/);
+    expect([r.status, r.stderr]).toEqual([2, "precond: error: unknown option '--frobnicate'\nrun \"precond info --help\" for the flags\n"]);
+    // A bad value caught by commander, and one caught by the command itself (a UserError).
+    const steps = precond(['path', '--surface', 'valley', '--optimizer', 'sgd', '--steps', '0']);
+    expect([steps.status, steps.stderr.split('\n').slice(1)]).toEqual([2, ['run "precond path --help" for the flags', '']]);
+    expect(steps.stderr).toMatch(/^precond: error: .*--steps takes a whole number from 1 to 1000000, not "0"\n/);
+    const momentum = precond(['path', '--surface', 'valley', '--optimizer', 'adam', '--momentum', '0.9']);
+    expect(momentum.status).toBe(2);
+    expect(momentum.stderr).toMatch(/^precond: --momentum does not apply to adam .*\nrun "precond path --help" for the flags\n$/);
+    for (const x of [r, steps, momentum]) expect(x.stderr).not.toMatch(/Usage:|Options:/);
   });
 
   it('prints only JSON on stdout, honouring --db over PRECOND_DB', () => {

@@ -69,7 +69,7 @@ describe('precond path', () => {
     expect(wrong.stderr).toMatch(/^precond: --momentum does not apply to adam \(its hyperparameters: --lr, --betas/);
     const range = precond(['path', '--surface', 'valley', '--optimizer', 'adam', '--betas', '0.9,1']);
     expect(range.status).toBe(2);
-    expect(range.stderr.trim()).toBe('precond: --betas: betas[1] = 1 is out of range; allowed: [0, 1)');
+    expect(range.stderr).toBe('precond: --betas: betas[1] = 1 is out of range; allowed: [0, 1)\nrun "precond path --help" for the flags\n');
     const diverge = precond(['path', '--surface', 'valley', '--optimizer', 'sgd', '--lr', '0.05', '--steps', '2000', '--json']);
     expect(diverge.status).toBe(0);
     const out = JSON.parse(diverge.stdout);

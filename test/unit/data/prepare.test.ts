@@ -136,7 +136,10 @@ describe('buildDataset', () => {
     expect(reg.preprocessing.target).toMatchObject({ task: 'regression', taskFrom: 'option' });
     const cont = [['x', 'y'], ...Array.from({ length: 40 }, (_, i) => [String((i * 7) % 11), String(i * 1.5)])];
     expect(build(cont).dataset.task).toBe('regression');
-    const cls = build(cont.slice(0, 5), { task: 'classification' });
+    // Non-integer values read as classes when asked (each of the 4 values in 2 rows).
+    const fewValues = [['x', 'y'], ...Array.from({ length: 8 }, (_, i) => [String(i), String((i % 4) * 1.5)])];
+    expect(build(fewValues).dataset.task).toBe('regression');
+    const cls = build(fewValues, { task: 'classification' });
     expect(cls.dataset.classes).toEqual(['0', '1.5', '3', '4.5']);
     expect(cls.preprocessing.target.taskFrom).toBe('option');
   });
@@ -315,6 +318,24 @@ describe('buildDataset errors', () => {
     expect(err.code).toBe('no-rows-left');
     expect(err.message).toContain('the impute missing-value policy');
     expect(build(rows, { maxMissingFraction: 0.9, missing: 'impute' }).summary.rowsUsed).toBe(3);
+  });
+
+  it('refuses classification where most classes would have a single row, naming the column and the way out', () => {
+    // 100 rows, 100 distinct continuous values: as classes, every one has a single row.
+    const continuous = [['x', 'y'], ...Array.from({ length: 100 }, (_, i) => [String(i % 7), String(Math.sqrt(i + 0.5))])];
+    const err = loadError(() => build(continuous, { task: 'classification' }));
+    expect([err.code, err.column, err.columnName]).toEqual(['too-many-classes', 2, 'y']);
+    expect(err.message).toBe(
+      'the target column "y" has 100 distinct values in 100 rows used: as classes, 100 of them would have a single row ' +
+        '(classification needs most classes to have 2 rows or more); if it is a quantity, choose the regression task (--task regression)',
+    );
+    expect(build(continuous, { task: 'regression' }).dataset.task).toBe('regression');
+    // Text labels: an ID-like column, so the advice is another target. 3 of 4 classes single: refused.
+    const ids = [['x', 'name'], ['1', 'ann'], ['2', 'bob'], ['3', 'cy'], ['4', 'dee'], ['5', 'dee']];
+    expect(loadError(() => build(ids, { valSplit: 0 })).message).toMatch(/3 of them would have a single row .*; a column with a different value in most rows is an ID or free text; choose another target column \(--target\)$/);
+    // At the limit: half of the classes single (2 of 4) is still taken.
+    const half = [['x', 'y'], ['1', 'a'], ['2', 'a'], ['3', 'b'], ['4', 'b'], ['5', 'c'], ['6', 'd']];
+    expect(build(half, { valSplit: 0 }).dataset.classes).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('options out of range', () => {

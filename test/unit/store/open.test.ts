@@ -73,12 +73,12 @@ describe('opening the store', () => {
     expect(fileState(file)).toEqual(before);
   });
 
-  it('refuses a path it cannot read (a folder), naming it', () => {
+  it('refuses a folder, naming it and what was expected', () => {
     const folder = join(tempDir(), 'a-folder.sqlite');
     mkdirSync(folder);
     const err = openError(folder);
     expect(err.code).toBe('io');
-    expect(err.message).toBe(`cannot read ${folder}: EISDIR: illegal operation on a directory, read`);
+    expect(err.message).toBe(`${folder} is a folder; expected a SQLite database file (e.g. ${join(folder, 'precond.sqlite')})`);
   });
 
   it('refuses a SQLite file whose schema page is damaged, and leaves it untouched', () => {

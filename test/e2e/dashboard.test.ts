@@ -2,7 +2,6 @@
 // process: random port, its own database, the renderer built for this run, the real worker pool):
 // open a sample, train, watch, pause and resume, reload, a malformed CSV, the token and Origin
 // checks, both themes; and the responsiveness numbers (printed, not asserted).
-import { request } from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { decodeWire, encodeWire, type Method, type Params, type Result } from '../../src-main/api/protocol.ts';
+import { encodeWire } from '../../src-main/api/protocol.ts';
 import { browserUnavailableReason, launchBrowser, newPage, screenshot } from '../helpers/browser.ts';
 import { rendererForTests, startBrowserMode, type BrowserMode } from '../helpers/dashboard.ts';
+import { httpApi, httpPost } from '../helpers/http-api.ts';
 
 const unavailable = browserUnavailableReason();
 if (unavailable) console.warn(`skipping the dashboard browser tests: ${unavailable}`);
@@ -42,25 +42,10 @@ let server: BrowserMode;
 let browser: Browser;
 let dir: string;
 
-function post(path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${server.origin}${path}`, { method: 'POST', headers }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = (path: string, body: string, headers: Record<string, string> = {}) => httpPost(server.origin, path, body, headers);
 
 /** The API over HTTP, as a script would use it. */
-async function api<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
-  const r = await post(`/${server.token}/api`, encodeWire({ id: 1, method, params }));
-  const m = decodeWire(r.body) as { ok: boolean; result: Result<M>; error?: { message: string } };
-  if (!m.ok) throw new Error(`${method}: ${m.error?.message}`);
-  return m.result;
-}
+const api = httpApi(() => server);
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;

@@ -4,7 +4,6 @@
 // in a table of 1,000+ runs (times printed, not asserted); group seeds by learning rate; export a
 // PNG, an SVG and the CSV of a chart and check them against the stored points; the time to draw
 // 20 runs × 100k steps (printed, not asserted).
-import { request } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +11,9 @@ import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { openStore, type RunStore } from '../../src-main/store/index.ts';
-import { decodeWire, encodeWire, type Method, type Params, type Result } from '../../src-main/api/protocol.ts';
 import { browserUnavailableReason, launchBrowser, newPage, pngSize, screenshot, screenshotDir } from '../helpers/browser.ts';
 import { rendererForTests, startBrowserMode, type BrowserMode } from '../helpers/dashboard.ts';
+import { httpApi } from '../helpers/http-api.ts';
 import { seedConfig, seedLoss, seedRun } from '../helpers/seed.ts';
 
 const unavailable = browserUnavailableReason();
@@ -75,23 +74,7 @@ let dir: string;
 let seeded: Seeded;
 
 /** The API over HTTP, as a script would use it. */
-function post(path: string, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${server.origin}${path}`, { method: 'POST' }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve(text));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function api<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
-  const m = decodeWire(await post(`/${server.token}/api`, encodeWire({ id: 1, method, params }))) as { ok: boolean; result: Result<M>; error?: { message: string } };
-  if (!m.ok) throw new Error(`${method}: ${m.error?.message}`);
-  return m.result;
-}
+const api = httpApi(() => server);
 
 async function downloaded(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
   const [download] = (await Promise.all([page.waitForEvent('download'), click()])) as [Download, void];

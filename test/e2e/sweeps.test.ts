@@ -2,16 +2,15 @@
 // its own database, the real worker pool): set up a 5-value learning-rate sweep of SGD on iris
 // from the New run form, see its values before launch, launch it, and see the Goldilocks chart
 // mark the lr that diverged and the best one; a bad sweep names its field and launches nothing.
-import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { decodeWire, encodeWire, type Method, type Params, type Result } from '../../src-main/api/protocol.ts';
 import { readFileSync } from 'node:fs';
 import { browserUnavailableReason, launchBrowser, newPage, pngSize, screenshot } from '../helpers/browser.ts';
 import { rendererForTests, startBrowserMode, type BrowserMode } from '../helpers/dashboard.ts';
+import { httpApi } from '../helpers/http-api.ts';
 
 const unavailable = browserUnavailableReason();
 if (unavailable) console.warn(`skipping the sweep browser tests: ${unavailable}`);
@@ -31,21 +30,7 @@ let browser: Browser;
 let dir: string;
 
 /** The API over HTTP, as a script would use it. */
-function api<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${server.origin}/${server.token}/api`, { method: 'POST' }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => {
-        const m = decodeWire(text) as { ok: boolean; result: Result<M>; error?: { message: string; field?: string } };
-        if (m.ok) resolve(m.result);
-        else reject(Object.assign(new Error(`${method}: ${m.error?.message}`), { info: m.error }));
-      });
-    });
-    req.on('error', reject);
-    req.end(encodeWire({ id: 1, method, params }));
-  });
-}
+const api = httpApi(() => server);
 
 async function openIrisInNewRun(page: Page): Promise<void> {
   await page.goto(`${server.url}#/datasets`);

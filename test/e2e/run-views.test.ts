@@ -2,16 +2,16 @@
 // pool): a change of run in the URL shows that run; a run that diverged right away still shows
 // the points it logged; a file dropped anywhere opens in Datasets; a stopped run's progress and
 // learning-rate chart are the same live and after a reload.
-import { request } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { decodeWire, encodeWire, type Method, type Params, type Result, type RunConfig } from '../../src-main/api/protocol.ts';
+import type { Result, RunConfig } from '../../src-main/api/protocol.ts';
 import { browserUnavailableReason, launchBrowser, newPage, screenshot } from '../helpers/browser.ts';
 import { rendererForTests, startBrowserMode, type BrowserMode } from '../helpers/dashboard.ts';
+import { httpApi } from '../helpers/http-api.ts';
 
 const unavailable = browserUnavailableReason();
 if (unavailable) console.warn(`skipping the run-view browser tests: ${unavailable}`);
@@ -36,21 +36,7 @@ let browser: Browser;
 let dir: string;
 
 /** The API over HTTP, as a script would use it. */
-function api<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${server.origin}/${server.token}/api`, { method: 'POST' }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => {
-        const m = decodeWire(text) as { ok: boolean; result: Result<M>; error?: { message: string } };
-        if (m.ok) resolve(m.result);
-        else reject(new Error(`${method}: ${m.error?.message}`));
-      });
-    });
-    req.on('error', reject);
-    req.end(encodeWire({ id: 1, method, params }));
-  });
-}
+const api = httpApi(() => server);
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;

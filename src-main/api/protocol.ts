@@ -16,6 +16,12 @@ import { TARGET_SCALING_METHODS } from '../core/data/types.ts';
 import { RUN_STATUSES } from '../store/types.ts';
 import { SweepSpecSchema } from '../core/sweep/spec.ts';
 
+// Pure core functions and constants both sides use: the run config's defaults, a run's default
+// name, and how many steps a run plans (the New run form shows what the backend will do).
+export { RUN_DEFAULTS } from '../core/train/defaults.ts';
+export { datasetNameOf, defaultRunName, type NamedRunParts } from '../core/train/naming.ts';
+export { planSteps, type StepPlan } from '../core/train/plan.ts';
+
 // --- building blocks ----------------------------------------------------------------------
 
 /** Any number, NaN and ±Infinity included (metric values may be NaN; zod's number() refuses them). */
@@ -220,6 +226,10 @@ export const RunDetailSchema = RunSummarySchema.extend({
     }),
   ),
   snapshotCount: int,
+  /** Distinct snapshot steps stored (each step has one snapshot per layer and kind). */
+  snapshotSteps: int,
+  /** The steps the run planned (its budget over its training rows); null when the config does not say. */
+  plannedSteps: int.nullable(),
   owner: z.object({ pid: int, host: z.string(), start: z.string() }).nullable(),
   lastWriteAt: z.string().nullable(),
 });

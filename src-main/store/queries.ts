@@ -2,6 +2,7 @@
 // with every user-given value bound as a parameter; key names are validated first so a typo
 // gets a clear message instead of a silently empty or unsorted list.
 import type Database from 'better-sqlite3';
+import { plannedTotalSteps } from '../core/train/plan.ts';
 import { StoreError } from './errors.ts';
 import { num, statsFromRow, type SeriesRow } from './rollup-sql.ts';
 import { ownerOf, requireRunRow, type RunRow } from './runs.ts';
@@ -239,13 +240,16 @@ export function getRun(db: Database.Database, file: string, id: number): RunDeta
     .all(id) as { name: string; value: number | null }[]) {
     final[f.name] = num(f.value);
   }
-  const snapshotCount = (db.prepare('SELECT count(*) AS n FROM snapshots WHERE run_id = ?').get(id) as { n: number }).n;
+  const snapshots = db.prepare('SELECT count(*) AS n, count(DISTINCT step) AS steps FROM snapshots WHERE run_id = ?').get(id) as { n: number; steps: number };
+  const config = JSON.parse(row.config) as RunConfig;
   return {
     ...summary,
-    config: JSON.parse(row.config) as RunConfig,
+    config,
     final,
     series,
-    snapshotCount,
+    snapshotCount: snapshots.n,
+    snapshotSteps: snapshots.steps,
+    plannedSteps: plannedTotalSteps(config),
     owner: ownerOf(row),
     lastWriteAt: row.last_write_at === null ? null : iso(row.last_write_at),
   };

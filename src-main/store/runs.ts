@@ -2,6 +2,7 @@
 // crash recovery done when a store opens.
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { datasetNameOf, defaultRunName } from '../core/train/naming.ts';
 import { StoreError } from './errors.ts';
 import { currentOwner, ownerLiveness } from './owner.ts';
 import { ensureMetricKey } from './writer.ts';
@@ -65,11 +66,8 @@ export function checkConfig(config: unknown, file: string): RunConfig {
   return config as RunConfig;
 }
 
-/** "digits" for "digits", "/data/digits.csv" or "C:\data\digits.csv". */
-export function datasetNameOf(source: string): string {
-  const base = source.split(/[\\/]/).pop() || source;
-  return base.replace(/\.[^.]+$/, '') || base;
-}
+// The default name and the dataset's short name are core's (the CLI and the New run form use the same).
+export { datasetNameOf };
 
 /** What is wrong with a run name, or null when the store takes it (callers check flags up front). */
 export function runNameProblem(name: string): string | null {
@@ -97,15 +95,9 @@ export function checkTag(tag: string, file: string): string {
   return tag.trim();
 }
 
-function defaultName(config: RunConfig): string {
-  const lr = config.optimizer.hyperparams.lr;
-  const opt = typeof lr === 'number' ? `${config.optimizer.name}(lr=${lr})` : config.optimizer.name;
-  return `${opt} · ${config.model.kind} · ${datasetNameOf(config.data.source)}`;
-}
-
 export function createRun(db: Database.Database, file: string, input: NewRun): number {
   const config = checkConfig(input.config, file);
-  const name = input.name === undefined ? defaultName(config) : checkName(input.name, file);
+  const name = input.name === undefined ? defaultRunName(config) : checkName(input.name, file);
   const tags = [...new Set((input.tags ?? []).map((t) => checkTag(t, file)))];
   const sweepId = input.sweepId ?? null;
   if (sweepId !== null && !(Number.isSafeInteger(sweepId) && db.prepare('SELECT 1 FROM sweeps WHERE id = ?').get(sweepId))) {

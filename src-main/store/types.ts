@@ -199,6 +199,10 @@ export interface RunDetail extends RunSummary {
   final: Record<string, number>;
   series: SeriesInfo[];
   snapshotCount: number;
+  /** Distinct snapshot steps stored (each has one snapshot per layer and kind). */
+  snapshotSteps: number;
+  /** The steps the run planned (its budget over its training rows); null when the config does not say. */
+  plannedSteps: number | null;
   owner: RunOwner | null;
   /** When the writer last committed points of this run. */
   lastWriteAt: string | null;

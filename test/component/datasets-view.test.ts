@@ -99,16 +99,4 @@ describe('DatasetsView', () => {
     expect(w.find('[data-test=missing]').exists()).toBe(true);
     expect(w.find('[data-test=rows]').text()).toMatch(/dropped for missing values/);
   });
-
-  test('a dropped file is imported through the host, then opened', async () => {
-    const w = mountView();
-    const file = new File(['x'], 'wine_like.csv');
-    const drop = new Event('drop') as Event & { dataTransfer: unknown };
-    Object.defineProperty(drop, 'dataTransfer', { value: { files: [file] } });
-    // the host of testApp() maps a dropped name to the CSV fixture of that name
-    Object.defineProperty(file, 'name', { value: 'utf8_bom.csv' });
-    w.element.dispatchEvent(drop);
-    await until(() => expect(useDatasetStore().source).toBe(h.fixture('utf8_bom.csv')));
-    await until(() => expect(w.find('[data-test=preview]').exists()).toBe(true));
-  });
 });

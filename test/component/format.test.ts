@@ -37,4 +37,13 @@ describe('log-axis tick labels', () => {
     expect([1e-5, 5e-5, 1e-4, 0.5, 1].map((v) => logTickLabel(v, 0, axis(1e-5, 1)))).toEqual(['1e-5', '', '1e-4', '', '1']);
     expect(logTickLabel(0)).toBe('');
   });
+
+  test('a narrow axis without a 1, 2 or 5 on it (losses 1.09–1.3) labels its ticks rather than none', async () => {
+    const { logTickLabel } = await import('../../src-renderer/src/charts/chartOptions.ts');
+    const labels = (values: number[]) => values.map((v) => logTickLabel(v, 0, values.map((value) => ({ value }))));
+    // the data's min 1.09 (an end tick chart.js adds) would overlap 1.1
+    expect(labels([1.09, 1.1, 1.2, 1.3])).toEqual(['', '1.1', '1.2', '1.3']);
+    expect(labels([1.1, 1.2, 1.3])).toEqual(['1.1', '1.2', '1.3']);
+    expect(labels([1.15, 1.22])).toEqual(['1.15', '1.22']);
+  });
 });

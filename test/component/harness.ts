@@ -22,7 +22,7 @@ export interface Harness {
   transport: Transport & { sent: { method: string; params?: unknown }[] };
   runner: RunnerDouble;
   logs: string[];
-  seedRun(o?: { name?: string; steps?: number; snapshotEvery?: number; end?: 'finished' | 'running' | 'diverged'; lr?: number; optimizer?: string; seed?: number; loss?: (t: number) => number }): number;
+  seedRun(o?: { name?: string; steps?: number; snapshotEvery?: number; end?: 'finished' | 'running' | 'diverged' | 'stopped'; lr?: number; optimizer?: string; seed?: number; loss?: (t: number) => number; trainRows?: number }): number;
   fixture(name: string): string;
   close(): Promise<void>;
   /** The harness's RunStore, as far as these tests write to it. */

@@ -32,6 +32,19 @@ function mountChart(props: Record<string, unknown> = {}) {
 }
 
 describe('LiveLineChart', () => {
+  test('datasets follow the series prop’s order and colours, whichever series got points first', async () => {
+    const { LIGHT_THEME } = await import('../../src-renderer/src/charts/theme.ts');
+    const series = [{ id: 'train_loss', label: 'training loss', colorIndex: 0 }, { id: 'val_loss', label: 'validation loss', colorIndex: 1 }];
+    const { api, chart } = mountChart({ series });
+    api.append('val_loss', { step: 0, value: 1.1 });
+    api.append('train_loss', { step: 1, value: 1 });
+    api.flush();
+    const main = () => chart().data.datasets.filter((_, i) => i % 2 === 1);
+    expect(main().map((d) => d.label)).toEqual(['training loss', 'validation loss']);
+    expect(main().map((d) => d.borderColor)).toEqual([LIGHT_THEME.series[0], LIGHT_THEME.series[1]].map((c) => `rgba(${parseInt(c.slice(1, 3), 16)}, ${parseInt(c.slice(3, 5), 16)}, ${parseInt(c.slice(5, 7), 16)}, 1)`));
+    expect(api.exportData().map((e) => e.id)).toEqual(['train_loss', 'val_loss']);
+  });
+
   test('many appends between frames cost one chart update, in mode "none", on the same chart', () => {
     const { w, api, chart } = mountChart();
     const before = chart().updates.length;

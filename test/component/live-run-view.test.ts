@@ -8,6 +8,8 @@ import LiveRunView from '../../src-renderer/src/views/LiveRunView.vue';
 import LiveLineChart from '../../src-renderer/src/components/LiveLineChart.vue';
 import Heatmap from '../../src-renderer/src/components/Heatmap.vue';
 import PercentileBandChart from '../../src-renderer/src/components/PercentileBandChart.vue';
+import SchedulePreview from '../../src-renderer/src/components/SchedulePreview.vue';
+import type { SeriesSpec } from '../../src-renderer/src/components/LiveLineChart.vue';
 import { startHarness, testApp, until, type Harness, type TestApp } from './harness.ts';
 
 let h: Harness;
@@ -43,7 +45,7 @@ describe('LiveRunView, a run that ended', () => {
     await until(() => expect(chart(w, 0).pointCount('train_loss')).toBe(120));
     expect(chart(w, 0).pointCount('val_loss')).toBe(13);
     expect(chart(w, 1).pointCount('val_accuracy')).toBe(13);
-    expect(chart(w, 3).pointCount('grad_norm')).toBe(13);
+    expect(chart(w, 2).pointCount('grad_norm')).toBe(13);
 
     await until(() => expect(w.findAll('[data-test^=layer-]')).toHaveLength(2));
     const maps = w.findAllComponents(Heatmap);
@@ -130,5 +132,61 @@ describe('LiveRunView, a live run', () => {
     await until(() => expect(w.find('[data-test=status]').text()).toBe('stopped'));
     expect(h.runner.calls.map((c) => c.method)).toEqual(['pause', 'resume', 'stop']);
     expect(w.find('[data-test=stop]').exists()).toBe(false);
+  });
+});
+
+const specsOf = (w: VueWrapper, k: number) => (w.findAllComponents(LiveLineChart)[k].props('series') as SeriesSpec[]).map((s) => [s.id, s.colorIndex]);
+const previewRequests = () => h.transport.sent.filter((m) => m.method === 'meta.schedulePreview').map((m) => m.params as { steps: number });
+
+describe('LiveRunView, live and stored agree', () => {
+  test('series order and colours follow the metric key, not which points arrived first', async () => {
+    const stored = await mountRun(h.seedRun({ steps: 20 }));
+    await until(() => expect(chart(stored, 0).pointCount('val_loss')).toBeGreaterThan(0));
+    const storedSpecs = [specsOf(stored, 0), specsOf(stored, 2)];
+    expect(storedSpecs[0]).toEqual([
+      ['train_loss', 0],
+      ['val_loss', 1],
+    ]);
+    stored.unmount();
+
+    // live, the validation loss and the gradient norm arrive before the training loss
+    const id = h.seedRun({ steps: 0, end: 'running' });
+    const live = await mountRun(id);
+    h.runner.emit({ type: 'metrics', runId: id, points: [{ key: 'val_loss', step: 0, epoch: 0, wallTime: 0, value: 1.1 }, { key: 'grad_norm', step: 1, epoch: 0, wallTime: 0, value: 2 }] });
+    h.runner.emit({ type: 'metrics', runId: id, points: [{ key: 'train_loss', step: 1, epoch: 0, wallTime: 0, value: 1 }] });
+    await until(() => expect(chart(live, 0).pointCount('train_loss')).toBe(1));
+    expect([specsOf(live, 0), specsOf(live, 2)]).toEqual(storedSpecs);
+  });
+
+  test('a stopped run: the bar, the text and the schedule chart span the planned steps, the logged lr drawn on top', async () => {
+    // 10 epochs of ⌈120 / 16⌉ = 8 steps planned, stopped after 30 (steps 0…29 logged)
+    const w = await mountRun(h.seedRun({ steps: 30, trainRows: 120, end: 'stopped' }));
+    expect(w.find('[data-test=status]').text()).toBe('stopped');
+    expect(w.find('[data-test=progress-bar]').attributes('style')).toContain(`width: ${(100 * 29) / 80}%`);
+    expect(w.find('[data-test=progress]').text()).toContain('stopped at step 29 of 80');
+    await until(() => expect(w.findComponent(SchedulePreview).exists()).toBe(true));
+    expect(previewRequests().map((p) => p.steps)).toEqual([80]);
+    const preview = w.findComponent(SchedulePreview);
+    const logged = preview.props('logged') as { step: number[]; value: number[] };
+    expect(logged.step).toEqual(Array.from({ length: 30 }, (_, t) => t));
+    expect(new Set(logged.value)).toEqual(new Set([0.01]));
+  });
+
+  test('a live run: the schedule chart spans the same planned steps, and live lr points join the logged line', async () => {
+    const id = h.seedRun({ steps: 10, trainRows: 120, end: 'running' });
+    const w = await mountRun(id);
+    h.runner.emit({ type: 'progress', runId: id, step: 12, totalSteps: 80, epoch: 1.5, epochs: 10, samplesPerSecond: 100, etaSeconds: 5 });
+    h.runner.emit({ type: 'metrics', runId: id, points: [10, 11].map((step) => ({ key: 'lr', step, epoch: 1, wallTime: 0, value: 0.005 })) });
+    await until(() => expect((w.findComponent(SchedulePreview).props('logged') as { step: ArrayLike<number> }).step).toHaveLength(12));
+    expect(new Set(previewRequests().map((p) => p.steps))).toEqual(new Set([80]));
+  });
+
+  test('stored snapshots beyond the ones read are counted, not hidden', async () => {
+    const w = await mountRun(h.seedRun({ steps: 700, snapshotEvery: 2 })); // steps 0, 2, …, 698 and 699: 351
+    await until(() => expect(w.find('[data-test=snapshot-step]').text()).toBe('step 699 · 300 / 300'));
+    expect(w.find('[data-test=snapshot-coverage]').text()).toBe('300 of 351 stored snapshots shown, evenly spaced');
+    const all = await mountRun(h.seedRun({ steps: 100, snapshotEvery: 20 }));
+    await until(() => expect(all.find('[data-test=snapshot-step]').text()).toBe('step 99 · 6 / 6'));
+    expect(all.find('[data-test=snapshot-coverage]').exists()).toBe(false);
   });
 });

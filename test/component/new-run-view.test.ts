@@ -6,6 +6,7 @@ import { API_KEY } from '../../src-renderer/src/api/index.ts';
 import NewRunView from '../../src-renderer/src/views/NewRunView.vue';
 import { useDatasetStore } from '../../src-renderer/src/stores/dataset.ts';
 import { useMetaStore } from '../../src-renderer/src/stores/meta.ts';
+import { RUN_DEFAULTS } from '../../src-renderer/src/api/protocol.ts';
 import { startHarness, testApp, until, type Harness, type TestApp } from './harness.ts';
 
 let h: Harness;
@@ -41,7 +42,7 @@ describe('NewRunView', () => {
     expect(value(w, 'betas', 0)).toBe('0.9');
     expect(value(w, 'betas', 1)).toBe('0.999');
     expect(value(w, 'eps')).toBe('1e-8');
-    expect(w.find('[data-test=optimizer-summary]').text()).toMatch(/decaying average of squared gradients plus momentum/);
+    expect(w.find('[data-test=optimizer-summary]').text()).toMatch(/^Keeps decaying averages of each parameter's gradients \(momentum\) and of its squared gradients/);
     expect(w.text()).toContain('120 training rows · 4 steps per epoch, 80 in all');
   });
 
@@ -94,13 +95,49 @@ describe('NewRunView', () => {
     await until(() => expect(app.router.currentRoute.value.path).toMatch(/^\/runs\/\d+$/));
     const start = h.runner.calls.find((c) => c.method === 'start')!;
     expect(start.config).toMatchObject({
-      model: { kind: 'mlp', hidden: [32], activation: 'relu' },
+      model: { kind: 'mlp', hidden: [64], activation: 'relu' },
       optimizer: { name: 'rmsprop', preset: 'torch', hyperparams: { lr: 0.005, alpha: 0.99, eps: 1e-8, centered: false } },
       schedule: { name: 'step', step_size: 27, gamma: 0.1 },
       data: { source: 'iris', missing: 'drop', valSplit: 0.2 },
       training: { epochs: 20, batchSize: 32, seed: 0 },
     });
     expect((start as { options?: { name?: string } }).options?.name).toBe('rmsprop try');
+  });
+
+  test('the form starts from the core’s run defaults, and a run left unnamed gets the name its placeholder showed', async () => {
+    const w = await mountWithIris();
+    expect((w.find('[data-test=hidden]').element as HTMLInputElement).value).toBe(RUN_DEFAULTS.mlp.hidden.join(', '));
+    expect(Number((w.find('[data-test=epochs]').element as HTMLInputElement).value)).toBe(RUN_DEFAULTS.training.epochs);
+    expect(Number((w.find('[data-test=batch-size]').element as HTMLInputElement).value)).toBe(RUN_DEFAULTS.training.batchSize);
+    expect(Number((w.find('[data-test=run-val-split]').element as HTMLInputElement).value)).toBe(RUN_DEFAULTS.data.valSplit);
+    await w.find('[data-test=param-lr] input').setValue('3e-3');
+    const placeholder = w.find('[data-test=run-name]').attributes('placeholder');
+    expect(placeholder).toBe('adam(lr=0.003) · mlp · iris');
+    await w.find('[data-test=start]').trigger('click');
+    await until(() => expect(app.router.currentRoute.value.path).toMatch(/^\/runs\/\d+$/));
+    const id = Number(app.router.currentRoute.value.params.id);
+    expect((await app.api.client.call('runs.get', { id })).name).toBe(placeholder);
+  });
+
+  test('invalid epochs or batch size: no step counts and no stale schedule preview', async () => {
+    const w = await mountWithIris();
+    await w.find('[data-test=schedule]').setValue('cosine');
+    await until(() => expect(w.find('[data-test=schedule-preview] canvas').exists()).toBe(true));
+    expect(w.find('[data-test=step-plan]').text()).toBe('4 steps per epoch, 80 in all');
+    await w.find('[data-test=epochs]').setValue(0);
+    expect(w.find('[data-test=step-plan]').text()).toBe('steps: — until the epochs are valid');
+    expect(w.find('[data-test=schedule-preview] canvas').exists()).toBe(false);
+    expect(w.find('[data-test=preview-blocked]').text()).toBe('The preview needs valid epochs.');
+    await w.find('[data-test=epochs]').setValue(10);
+    await w.find('[data-test=batch-size]').setValue(0);
+    expect(w.find('[data-test=step-plan]').text()).toBe('steps: — until the batch size is valid');
+    expect(w.find('[data-test=preview-blocked]').text()).toBe('The preview needs a valid batch size.');
+    await w.find('[data-test=batch-size]').setValue(16);
+    expect(w.find('[data-test=step-plan]').text()).toBe('8 steps per epoch, 80 in all');
+    await until(() => expect(w.find('[data-test=schedule-preview] canvas').exists()).toBe(true));
+    // a bad learning rate blanks it too
+    await w.find('[data-test=param-lr] input').setValue('-1');
+    expect(w.find('[data-test=preview-blocked]').text()).toBe('The preview needs a valid learning rate.');
   });
 
   test('a config the server refuses shows its message', async () => {

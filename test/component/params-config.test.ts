@@ -7,7 +7,7 @@ import { SCHEDULES, SCHEDULE_NAMES, resolveScheduleConfig } from '../../src-main
 import { resolveModelSpec } from '../../src-main/core/models/index.ts';
 import type { OptimizerMeta, ScheduleMeta } from '../../src-renderer/src/api/protocol.ts';
 import { fromField, parseFields, rangeText, toField } from '../../src-renderer/src/logic/params.ts';
-import { buildRunConfig, editableSchedules, optimizerFields, parseHidden, scheduleFields, stepsPerEpoch, trainRowsFor, type RunForm } from '../../src-renderer/src/logic/runConfig.ts';
+import { buildRunConfig, editableSchedules, optimizerFields, parseHidden, scheduleFields, formStepPlan, trainRowsFor, type RunForm } from '../../src-renderer/src/logic/runConfig.ts';
 
 /** What meta.optimizers sends (src-main/api/handlers/meta.ts builds it the same way). */
 const metas: OptimizerMeta[] = OPTIMIZER_NAMES.map((name) => {
@@ -110,8 +110,15 @@ describe('the run config', () => {
   test('hidden layers, steps per epoch, the training rows of a split', () => {
     expect(parseHidden('64,32')).toEqual({ ok: true, value: [64, 32] });
     expect(parseHidden('64 0')).toEqual({ ok: false, error: '0 is not a layer width (a whole number from 1 to 100000)' });
-    expect(stepsPerEpoch(120, 32)).toBe(4);
-    expect(stepsPerEpoch(128, 32)).toBe(4);
+    expect(formStepPlan(120, { epochs: 20, batchSize: 32, seed: 0 })).toMatchObject({ stepsPerEpoch: 4, totalSteps: 80 });
+    expect(formStepPlan(128, { epochs: 3, batchSize: 32, seed: 0 })).toMatchObject({ stepsPerEpoch: 4, totalSteps: 12 });
     expect(trainRowsFor(150, 0.2)).toBe(120);
+  });
+
+  test('no step plan while epochs or batch size is invalid, or before there are rows', () => {
+    expect(formStepPlan(1437, { epochs: 0, batchSize: 32, seed: 0 })).toBeNull();
+    expect(formStepPlan(1437, { epochs: 5, batchSize: 0, seed: 0 })).toBeNull();
+    expect(formStepPlan(1437, { epochs: 2.5, batchSize: 32, seed: 0 })).toBeNull();
+    expect(formStepPlan(0, { epochs: 5, batchSize: 32, seed: 0 })).toBeNull();
   });
 });

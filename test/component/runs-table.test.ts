@@ -38,6 +38,13 @@ const state = (over: Partial<TableState> = {}): TableState => ({ filters: {}, se
 const ids = (rs: RunSummary[]) => rs.map((r) => r.id);
 
 describe('runs table logic', () => {
+  test('Steps is the last step logged: the steps a run took (step 0 is the evaluation before training), as the run view and the CLI count', () => {
+    const steps = COLUMN_BY_KEY.get('steps')!;
+    expect(steps.text(run(1, { lastStep: 2 }))).toBe('2'); // diverged at step 2
+    expect(steps.value(run(1, { lastStep: 0 }))).toBe(0);
+    expect(steps.text(run(1, { lastStep: null }))).toBe('—');
+  });
+
   const runs = [
     run(1, { hyperparams: { lr: 1e-3 }, optimizer: 'sgd', summary: { val_loss: 0.5 } }),
     run(2, { hyperparams: { lr: 0.1 }, summary: { val_loss: NaN } }),

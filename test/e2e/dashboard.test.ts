@@ -146,7 +146,7 @@ describe.skipIf(!!unavailable)('the dashboard in Chromium (browser mode)', () =>
     await page.click('[data-test=use-dataset]');
     await page.waitForSelector('[data-test=optimizer-adam].selected');
     expect(await page.inputValue('[data-test=param-lr] input')).toBe('0.001');
-    expect(await page.textContent('[data-test=optimizer-summary]')).toMatch(/squared gradients plus momentum/);
+    expect(await page.textContent('[data-test=optimizer-summary]')).toMatch(/^Keeps decaying averages of each parameter's gradients \(momentum\)/);
     const id = await startFromForm(page, { lr: '0.01', epochs: 60, name: 'e2e adam iris' });
 
     await page.waitForSelector('[data-test=status]:text("finished")', { timeout: 60_000 });

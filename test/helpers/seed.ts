@@ -32,8 +32,10 @@ export interface SeedOptions {
   steps?: number;
   evalEvery?: number;
   snapshotEvery?: number;
-  /** 'finished' (default) or leave it running (an active run of this process). */
-  end?: 'finished' | 'running' | 'diverged';
+  /** 'finished' (default), 'stopped', 'diverged', or leave it running (an active run of this process). */
+  end?: 'finished' | 'running' | 'diverged' | 'stopped';
+  /** Record a preprocessing with this many training rows (as the runner does), so the run has a plan of epochs · ⌈rows / 16⌉ steps. */
+  trainRows?: number;
   lr?: number;
   source?: string;
   optimizer?: string;
@@ -51,7 +53,9 @@ export function seedRun(store: RunStore, o: SeedOptions = {}): number {
   const snapEvery = o.snapshotEvery ?? 20;
   const lr = o.lr ?? 0.01;
   const loss = o.loss ?? seedLoss;
-  const id = store.createRun({ config: seedConfig({ lr, source: o.source, optimizer: o.optimizer, seed: o.seed }), name: o.name ?? 'seeded adam run', tags: o.tags ?? ['seed'] });
+  const config = seedConfig({ lr, source: o.source, optimizer: o.optimizer, seed: o.seed });
+  if (o.trainRows !== undefined) config.preprocessing = { split: { seed: 0, valSplit: 0.2, stratified: true, train: o.trainRows, validation: 0 } };
+  const id = store.createRun({ config, name: o.name ?? 'seeded adam run', tags: o.tags ?? ['seed'] });
   store.startRun(id);
   for (let t = 0; t < steps; t++) {
     const at = { step: t, epoch: t / 8, wallTime: t * 0.01 };

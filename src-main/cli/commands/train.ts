@@ -7,7 +7,7 @@ import { TARGET_SCALING_METHODS, type DatasetSummary, type TargetScaling, type T
 import { ACTIVATIONS, INIT_SCHEMES } from '../../core/models/spec.ts';
 import { OPTIMIZER_NAMES, PRESETS, type OptimizerName } from '../../core/optim/registry.ts';
 import { SCHEDULE_NAMES } from '../../core/schedules/registry.ts';
-import { RunConfigError } from '../../core/train/index.ts';
+import { RUN_DEFAULTS, RunConfigError } from '../../core/train/index.ts';
 import { createRunner, type LaunchedRun, type RunEvent, type RunOutcome } from '../../runner/index.ts';
 import { installKernels } from '../../runner/native-kernels.ts';
 import { openStore, resolveDbPath, StoreError, type RunStore } from '../../store/index.ts';
@@ -267,29 +267,29 @@ export function addRunOptions(cmd: Command): Command {
     .option('--target <column>', 'the target column (default: the last one)')
     .addOption(new Option('--task <task>', 'default: inferred from the target').choices(['classification', 'regression']))
     .addOption(new Option('--model <kind>', 'linear (linear/logistic/softmax regression) or mlp').choices(['linear', 'mlp']).default('mlp'))
-    .addOption(new Option('--hidden <widths>', 'hidden layer widths of the mlp (default 64)').argParser(widths))
-    .addOption(new Option('--activation <name>', 'activation of the mlp (default relu)').choices(ACTIVATIONS))
+    .addOption(new Option('--hidden <widths>', `hidden layer widths of the mlp (default ${RUN_DEFAULTS.mlp.hidden.join(',')})`).argParser(widths))
+    .addOption(new Option('--activation <name>', `activation of the mlp (default ${RUN_DEFAULTS.mlp.activation})`).choices(ACTIVATIONS))
     .addOption(new Option('--init <scheme>', 'weight initialization (default torch)').choices(INIT_SCHEMES))
     .addOption(new Option('--optimizer <name>', 'the optimizer').choices(OPTIMIZER_NAMES).default('adam'))
     .addOption(new Option('--preset <name>', 'defaults and conventions of torch (default), keras or optax').choices(PRESETS))
     .addOption(new Option('--schedule <name>', 'a learning-rate schedule (stepped every optimizer step; plateau watches the validation loss)').choices(SCHEDULE_NAMES))
     .addOption(new Option('--schedule-opts <k=v,...>', 'the schedule\'s parameters in torch\'s spelling, e.g. T_max=900 or milestones=[300,600],gamma=0.5 (or a JSON object)').argParser(parseScheduleOpts))
-    .addOption(new Option('--epochs <n>', 'passes over the training rows (default 20)').argParser(wholeNumber('--epochs', 1)))
+    .addOption(new Option('--epochs <n>', `passes over the training rows (default ${RUN_DEFAULTS.training.epochs})`).argParser(wholeNumber('--epochs', 1)))
     .addOption(new Option('--steps <n>', 'a budget of optimizer steps instead of epochs').argParser(wholeNumber('--steps', 1)).conflicts('epochs'))
-    .addOption(new Option('--batch-size <n>', 'minibatch size (default 32)').argParser(wholeNumber('--batch-size', 1)))
-    .addOption(new Option('--val-split <x>', 'fraction of rows held out for validation (default 0.2)').argParser(number('--val-split')))
+    .addOption(new Option('--batch-size <n>', `minibatch size (default ${RUN_DEFAULTS.training.batchSize})`).argParser(wholeNumber('--batch-size', 1)))
+    .addOption(new Option('--val-split <x>', `fraction of rows held out for validation (default ${RUN_DEFAULTS.data.valSplit})`).argParser(number('--val-split')))
     .addOption(new Option('--missing <policy>', 'rows with missing features: drop (default) or impute').choices(['drop', 'impute']))
     .addOption(
       new Option('--target-scaling <method>', 'regression: train on the target standardized with its training mean and std (standardize, default) or as is (none); RMSE is reported in the target\'s units either way').choices(TARGET_SCALING_METHODS),
     )
-    .addOption(new Option('--seed <n>', 'seeds the split, the initialization and the shuffles (default 0)').argParser(wholeNumber('--seed', 0)))
+    .addOption(new Option('--seed <n>', `seeds the split, the initialization and the shuffles (default ${RUN_DEFAULTS.training.seed})`).argParser(wholeNumber('--seed', 0)))
     .addOption(new Option('--dtype <dtype>', 'float32 (default) or float64').choices(['float32', 'float64']))
     .addOption(new Option('--eval-every <n>', 'evaluate every n steps (default: every epoch)').argParser(wholeNumber('--eval-every', 1)))
     .addOption(new Option('--snapshot-every <n>', 'effective-lr snapshots every n steps (default: as --eval-every; 0: none)').argParser(wholeNumber('--snapshot-every', 0)))
     .addOption(new Option('--early-stopping <patience>', 'stop after this many evaluations without a better validation loss').argParser(wholeNumber('--early-stopping', 1)))
     .addOption(new Option('--min-delta <x>', 'with --early-stopping: the improvement that counts (default 0)').argParser(number('--min-delta')))
     .option('--bias-decay', 'apply weight decay to biases too (default: biases take none)')
-    .option('--name <name>', 'the run\'s name (default: optimizer · model · dataset)', parseRunName)
+    .option('--name <name>', 'the run\'s name (default: optimizer(lr=…) · model · dataset, e.g. adam(lr=0.001) · mlp · digits)', parseRunName)
     .option('--tag <tag>', 'tag the run (repeatable)', (v: string, prev: string[] = []) => [...prev, parseTag('repeat --tag for several tags')(v)])
     .option('--db <file>', 'SQLite file to use instead of the default location');
   addOptimizerFlags(cmd);

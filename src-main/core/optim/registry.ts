@@ -212,7 +212,7 @@ export const OPTIMIZERS: { readonly [N in OptimizerName]: OptimizerInfo } = {
     name: 'rmsprop',
     label: 'RMSprop',
     summary:
-      'Divides by the root of a decaying average of squared gradients instead of the whole sum, so the step follows the recent gradient scale and does not fade away.',
+      'Divides each step by the root of a decaying average of that parameter\'s squared gradients, so the step follows the recent gradient scale and does not fade away over a long run.',
     effectiveLr: 'lr / (√v + ε); centered: lr / (√(v − ḡ²) + ε)',
     presets: ALL,
     hyperparams: [
@@ -231,7 +231,7 @@ export const OPTIMIZERS: { readonly [N in OptimizerName]: OptimizerInfo } = {
     name: 'adam',
     label: 'Adam',
     summary:
-      "RMSprop's decaying average of squared gradients plus momentum, both bias-corrected for their zero start: the step is the averaged gradient over the root of the averaged squared gradient.",
+      'Keeps decaying averages of each parameter\'s gradients (momentum) and of its squared gradients, both bias-corrected for their zero start, and steps by the first over the root of the second.',
     effectiveLr: 'lr / (√v̂ + ε), applied to m̂ (AMSGrad: v̂ from the running max)',
     presets: ALL,
     hyperparams: adamHyperparams({ torch: 0 }, decayKeras),
@@ -240,7 +240,7 @@ export const OPTIMIZERS: { readonly [N in OptimizerName]: OptimizerInfo } = {
     name: 'adamw',
     label: 'AdamW',
     summary:
-      'Adam with weight decay applied to the weights directly, θ ← θ(1 − ηλ), instead of through the gradient, so the decay is not rescaled by the preconditioner.',
+      'Steps by bias-corrected momentum over the root of a decaying average of squared gradients, and shrinks the weights directly, θ ← θ(1 − ηλ), so weight decay is not rescaled by that per-parameter divisor.',
     effectiveLr: 'lr / (√v̂ + ε), applied to m̂ (AMSGrad: v̂ from the running max)',
     presets: ALL,
     hyperparams: adamHyperparams({ torch: 1e-2, keras: 4e-3, optax: 1e-4 }, { torch: 'decoupled' }),
@@ -249,7 +249,7 @@ export const OPTIMIZERS: { readonly [N in OptimizerName]: OptimizerInfo } = {
     name: 'adamax',
     label: 'Adamax',
     summary:
-      "Adam with the root of the squared-gradient average replaced by a decaying maximum of absolute gradients (the infinity norm), so a rare huge gradient does not dominate for long.",
+      'Divides bias-corrected momentum by a decaying maximum of each parameter\'s absolute gradients (an infinity norm) rather than a root-mean-square, so a rare huge gradient does not dominate for long.',
     effectiveLr: 'lr / u, applied to m̂ (u the decayed max of |g|)',
     presets: ALL,
     hyperparams: [
@@ -274,7 +274,7 @@ export const OPTIMIZERS: { readonly [N in OptimizerName]: OptimizerInfo } = {
     name: 'nadam',
     label: 'NAdam',
     summary:
-      "Adam with Nesterov momentum: each step looks ahead by mixing the current gradient into the bias-corrected momentum, and the momentum itself warms up over the first steps.",
+      'Divides a Nesterov look-ahead momentum (the current gradient mixed into the bias-corrected average) by the root of a decaying average of squared gradients; the momentum warms up over the first steps.',
     effectiveLr: 'lr / (√v̂ + ε), applied to the Nesterov mix of g and m',
     presets: ALL,
     hyperparams: [
@@ -309,7 +309,7 @@ export const OPTIMIZERS: { readonly [N in OptimizerName]: OptimizerInfo } = {
     name: 'radam',
     label: 'RAdam',
     summary:
-      'Adam that starts as plain momentum SGD and switches the adaptive denominator on, rectified, only once enough steps have made the squared-gradient average trustworthy.',
+      'Starts with plain momentum steps and switches on the division by the root of a decaying squared-gradient average, rectified, only once enough steps have made that average trustworthy.',
     effectiveLr: 'lr·rₜ / (√v̂ + ε) once rectified (ρₜ > threshold), lr before',
     presets: ['torch', 'optax'],
     hyperparams: [

@@ -5,6 +5,7 @@
 // expandSweep(); nothing else builds sweep members.
 import { showValue } from '../optim/errors.ts';
 import { resolveRunConfig, RunConfigError, type ResolvedRunConfig } from '../train/config.ts';
+import { datasetNameOf, defaultRunName } from '../train/naming.ts';
 import { MAX_SWEEP_RUNS, SweepSpecSchema, type LrAxis, type ParsedSweepSpec, type SeedAxis, type SweepOptimizer } from './spec.ts';
 
 /** A sweep that cannot be expanded or whose member would not run; `field` is its path in the spec. */
@@ -118,11 +119,6 @@ export function formatLr(lr: number): string {
   return Math.abs(short) >= 1e-3 && Math.abs(short) < 1e4 ? String(short) : short.toExponential().replace('e+', 'e');
 }
 
-function datasetName(source: string): string {
-  const base = source.split(/[\\/]/).pop() || source;
-  return base.replace(/\.[^.]+$/, '') || base;
-}
-
 function axesText(lrs: number[] | null, seeds: number[] | null, optimizers: string[] | null): string {
   const parts: string[] = [];
   if (optimizers) parts.push(optimizers.join(' / '));
@@ -210,7 +206,7 @@ export function expandSweep(input: unknown): ExpandedSweep {
         }
         const lrOf = config.optimizer.hyperparams.lr;
         const args = [`lr=${formatLr(lrOf)}`, ...(seed !== undefined ? [`seed=${seed}`] : [])].join(', ');
-        members.push({ index: members.length, point, name: `${config.optimizer.name}(${args}) · ${config.model.kind} · ${datasetName(config.data.source)}`, config });
+        members.push({ index: members.length, point, name: defaultRunName(config, args), config });
       }
     }
   });
@@ -218,6 +214,6 @@ export function expandSweep(input: unknown): ExpandedSweep {
   const first = members[0].config;
   const optimizers = spec.optimizers ? spec.optimizers.map((o) => o.name) : null;
   const what = axesText(lrs, seeds, optimizers);
-  const name = spec.name ?? `${optimizers ? '' : `${first.optimizer.name} `}${what} · ${first.model.kind} · ${datasetName(first.data.source)}`;
+  const name = spec.name ?? `${optimizers ? '' : `${first.optimizer.name} `}${what} · ${first.model.kind} · ${datasetNameOf(first.data.source)}`;
   return { name, lrs, seeds, optimizers, members };
 }

@@ -18,6 +18,7 @@ import { ConfigError, showValue } from '../optim/errors.ts';
 import { PRESETS } from '../optim/registry.ts';
 import { resolveScheduleConfig, SCHEDULES, type ResolvedScheduleConfig } from '../schedules/registry.ts';
 import type { Dtype } from '../tensor.ts';
+import { RUN_DEFAULTS } from './defaults.ts';
 
 /** A run config that is invalid: `field` is its dotted path (`training.batchSize`, `optimizer.hyperparams.lr`). */
 export class RunConfigError extends Error {
@@ -99,8 +100,8 @@ const modelSchema = z.discriminatedUnion(
     }),
     z.strictObject({
       kind: z.literal('mlp'),
-      hidden: z.array(wholeAtLeast(1), 'a list of layer widths, e.g. [64, 32]').min(1, 'at least one hidden layer width').default([64]),
-      activation: z.enum(ACTIVATIONS, `one of: ${ACTIVATIONS.join(', ')}`).default('relu'),
+      hidden: z.array(wholeAtLeast(1), 'a list of layer widths, e.g. [64, 32]').min(1, 'at least one hidden layer width').default(() => [...RUN_DEFAULTS.mlp.hidden]),
+      activation: z.enum(ACTIVATIONS, `one of: ${ACTIVATIONS.join(', ')}`).default(RUN_DEFAULTS.mlp.activation),
       init: z.enum(INIT_SCHEMES, `one of: ${INIT_SCHEMES.join(', ')}`).optional(),
       binaryHead: z.enum(BINARY_HEADS, `one of: ${BINARY_HEADS.join(', ')}`).optional(),
     }),
@@ -119,8 +120,8 @@ const dataSchema = z.strictObject({
   source: z.string('a CSV path or a sample name').min(1, 'a CSV path or a sample name'),
   target: z.string('a column name').min(1, 'a column name').nullable().default(null),
   task: z.enum(['classification', 'regression'], '"classification" or "regression"').nullable().default(null),
-  missing: z.enum(['drop', 'impute'], '"drop" or "impute"').default('drop'),
-  valSplit: finite('a fraction in [0, 1)').min(0, 'a fraction in [0, 1)').lt(1, 'a fraction in [0, 1)').default(0.2),
+  missing: z.enum(['drop', 'impute'], '"drop" or "impute"').default(RUN_DEFAULTS.data.missing),
+  valSplit: finite('a fraction in [0, 1)').min(0, 'a fraction in [0, 1)').lt(1, 'a fraction in [0, 1)').default(RUN_DEFAULTS.data.valSplit),
   maxCategories: wholeAtLeast(1).default(20),
   targetScaling: z.enum(TARGET_SCALING_METHODS, '"standardize" or "none"').default('standardize'),
 });
@@ -128,8 +129,8 @@ const dataSchema = z.strictObject({
 const trainingSchema = z.strictObject({
   epochs: wholeAtLeast(1).nullable().optional(),
   steps: wholeAtLeast(1).nullable().optional(),
-  batchSize: wholeAtLeast(1).default(32),
-  seed: z.int('a whole number').default(0),
+  batchSize: wholeAtLeast(1).default(RUN_DEFAULTS.training.batchSize),
+  seed: z.int('a whole number').default(RUN_DEFAULTS.training.seed),
   dtype: z.enum(['float32', 'float64'], '"float32" or "float64"').default('float32'),
   evalEvery: wholeAtLeast(1).nullable().default(null),
   snapshotEvery: wholeAtLeast(0).nullable().default(null),
@@ -213,7 +214,7 @@ export function resolveRunConfig(input: unknown): ResolvedRunConfig {
   if (epochs !== null && steps !== null)
     throw new RunConfigError('training.steps', `training.epochs (${epochs}) and training.steps (${steps}) are two budgets: give one of them`);
   const training: ResolvedTraining = {
-    epochs: epochs === null && steps === null ? 20 : epochs,
+    epochs: epochs === null && steps === null ? RUN_DEFAULTS.training.epochs : epochs,
     steps,
     batchSize: t.batchSize,
     seed: t.seed,

@@ -18,3 +18,6 @@ export {
 export { createSession, TrainingSession, type AdvanceBudget, type SessionOptions } from './session.ts';
 export type { EndReason, SessionEnd, TrainEvent } from './events.ts';
 export { downsample, snapshotShape } from './downsample.ts';
+export { RUN_DEFAULTS } from './defaults.ts';
+export { datasetNameOf, defaultRunName, type NamedRunParts } from './naming.ts';
+export { plannedTotalSteps, planSteps, type StepPlan } from './plan.ts';

@@ -20,6 +20,7 @@ import { SCHEDULES } from '../schedules/registry.ts';
 import { numel, type FloatArray, type ParamSet, type ParamView } from '../tensor.ts';
 import type { ResolvedRunConfig } from './config.ts';
 import { downsample, snapshotShape } from './downsample.ts';
+import { planSteps } from './plan.ts';
 import type { EndReason, SessionEnd, TrainEvent } from './events.ts';
 import { plural } from '../plural.ts';
 
@@ -113,10 +114,11 @@ export class TrainingSession {
     if (this.targetScaling && this.targetScaling.method !== config.data.targetScaling)
       throw new Error(`the dataset's target scaling is ${this.targetScaling.method} but the config's data.targetScaling is ${config.data.targetScaling}: load the data with the config's data options`);
     if (this.nTrain === 0) throw new Error('the dataset has no training rows');
-    this.batchSize = Math.min(t.batchSize, this.nTrain);
-    this.stepsPerEpoch = Math.ceil(this.nTrain / this.batchSize);
-    this.totalSteps = t.steps ?? (t.epochs ?? 1) * this.stepsPerEpoch;
-    this.epochs = t.steps !== null ? Math.ceil(t.steps / this.stepsPerEpoch) : (t.epochs ?? 1);
+    const plan = planSteps(t, this.nTrain);
+    this.batchSize = plan.batchSize;
+    this.stepsPerEpoch = plan.stepsPerEpoch;
+    this.totalSteps = plan.totalSteps;
+    this.epochs = plan.epochs;
     this.evalEvery = t.evalEvery ?? this.stepsPerEpoch;
     this.snapshotEvery = t.snapshotEvery ?? this.evalEvery;
 

@@ -1,7 +1,7 @@
 // The New run form's state and the run config it becomes (the JSON stored with the run; see
 // src-main/store/types.ts). Model, optimizer and schedule parts follow the core registries; the
 // server resolves and checks the whole config again before anything runs.
-import type { OptimizerMeta, ParamValue, Preset, RunConfig, ScheduleMeta, ScheduleParamSpec } from '../api/protocol.ts';
+import { planSteps, RUN_DEFAULTS, type OptimizerMeta, type ParamValue, type Preset, type RunConfig, type ScheduleMeta, type ScheduleParamSpec, type StepPlan } from '../api/protocol.ts';
 import { fieldsFrom, parseFields, type EditableSpec, type FieldValue } from './params.ts';
 
 export interface RunForm {
@@ -30,8 +30,29 @@ export function editableSpecs(specs: readonly (ScheduleParamSpec | EditableSpec)
   return specs.filter((p): p is EditableSpec => p.kind !== 'schedules');
 }
 
-export function stepsPerEpoch(trainRows: number, batchSize: number): number {
-  return Math.max(1, Math.ceil(trainRows / Math.max(1, batchSize)));
+/** The form's starting values: the run config's defaults (the core's, as the CLI's), Adam with torch's. */
+export function defaultForm(): RunForm {
+  return {
+    name: '',
+    model: { kind: 'mlp', hidden: RUN_DEFAULTS.mlp.hidden.join(', '), activation: RUN_DEFAULTS.mlp.activation },
+    optimizer: { name: 'adam', preset: 'torch', fields: {} },
+    schedule: { name: 'none', fields: {} },
+    training: { ...RUN_DEFAULTS.training },
+  };
+}
+
+const EPOCHS_ERROR = 'a whole number of epochs from 1 to 100000';
+const BATCH_ERROR = 'a whole number ≥ 1';
+const validEpochs = (n: number) => Number.isInteger(n) && n >= 1 && n <= 100_000;
+const validBatchSize = (n: number) => Number.isInteger(n) && n >= 1 && n <= 1_000_000;
+
+/**
+ * The steps the run will take, planned as the training session plans them; null while there are
+ * no training rows or the epochs or batch size are invalid (nothing derived from them is shown).
+ */
+export function formStepPlan(trainRows: number, training: RunForm['training']): StepPlan | null {
+  if (!(trainRows >= 1) || !validEpochs(training.epochs) || !validBatchSize(training.batchSize)) return null;
+  return planSteps({ epochs: training.epochs, batchSize: training.batchSize }, trainRows);
 }
 
 /** Training rows after a validation split of `valSplit`: about n − round(n·valSplit) (the split rounds per class when stratified). */
@@ -110,8 +131,8 @@ export function buildRunConfig(form: RunForm, data: DataChoice | null, optimizer
   }
 
   const t = form.training;
-  if (!(Number.isInteger(t.epochs) && t.epochs >= 1 && t.epochs <= 100_000)) errors['training.epochs'] = 'a whole number of epochs from 1 to 100000';
-  if (!(Number.isInteger(t.batchSize) && t.batchSize >= 1 && t.batchSize <= 1_000_000)) errors['training.batchSize'] = 'a whole number ≥ 1';
+  if (!validEpochs(t.epochs)) errors['training.epochs'] = EPOCHS_ERROR;
+  if (!validBatchSize(t.batchSize)) errors['training.batchSize'] = BATCH_ERROR;
   if (!Number.isInteger(t.seed)) errors['training.seed'] = 'a whole number';
   if (data && !(data.valSplit >= 0 && data.valSplit < 1)) errors['data.valSplit'] = 'a fraction in [0, 1)';
 

@@ -54,7 +54,8 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
   },
   { key: 'hyperparams', label: 'Other hyperparameters', kind: 'text', value: (r) => OTHER_HYPERPARAMS(r), text: (r) => OTHER_HYPERPARAMS(r) },
   { key: 'tags', label: 'Tags', kind: 'text', value: (r) => r.tags.join(' '), text: (r) => r.tags.join(' ') },
-  { key: 'steps', label: 'Steps', kind: 'number', value: (r) => (r.lastStep === null ? undefined : r.lastStep + 1), text: (r) => (r.lastStep === null ? '—' : String(r.lastStep + 1)) },
+  // Optimizer steps are numbered from 1 (step 0 is the evaluation before training): a run's last step is how many it took, as `precond train` and the run view say.
+  { key: 'steps', label: 'Steps', kind: 'number', value: (r) => r.lastStep ?? undefined, text: (r) => (r.lastStep === null ? '—' : String(r.lastStep)) },
   metric('train_loss', 'Train loss', 'final training loss'),
   metric('val_loss', 'Val loss', 'final validation loss'),
   {

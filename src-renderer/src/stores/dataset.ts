@@ -4,7 +4,7 @@ import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
 import type { Api } from '../api/index.ts';
 import { ApiCallError, errorText } from '../api/client.ts';
-import type { CsvPreview, DataError, DatasetSummary } from '../api/protocol.ts';
+import { RUN_DEFAULTS, type CsvPreview, type DataError, type DatasetSummary } from '../api/protocol.ts';
 
 export interface LoadOptions {
   /** '' = the default (last column). */
@@ -15,7 +15,8 @@ export interface LoadOptions {
   valSplit: number;
 }
 
-export const DEFAULT_LOAD_OPTIONS: LoadOptions = { target: '', task: '', missing: 'drop', valSplit: 0.2 };
+/** The run config's data defaults (the core's): the last column, the task inferred. */
+export const DEFAULT_LOAD_OPTIONS: LoadOptions = { target: '', task: '', missing: RUN_DEFAULTS.data.missing, valSplit: RUN_DEFAULTS.data.valSplit };
 
 export const useDatasetStore = defineStore('dataset', () => {
   const source = ref<string | null>(null);
@@ -80,5 +81,25 @@ export const useDatasetStore = defineStore('dataset', () => {
     }
   }
 
-  return { source, preview, options, summary, error, busy, open, load };
+  /** The name of a file being copied in (a dropped or chosen one), and why that failed. */
+  const importing = ref<string | null>(null);
+  const importError = ref<string | null>(null);
+  /** A file is being dragged over the app (it opens in Datasets wherever it is dropped). */
+  const draggingFile = ref(false);
+
+  /** A file from the page (dropped anywhere, or chosen in the file input): copied in by the host, then opened. */
+  async function importFile(api: Api, file: File): Promise<void> {
+    importError.value = null;
+    importing.value = file.name;
+    try {
+      const path = await api.host.importFile(file);
+      await open(api, path);
+    } catch (err) {
+      importError.value = errorText(err);
+    } finally {
+      importing.value = null;
+    }
+  }
+
+  return { source, preview, options, summary, error, busy, open, load, importing, importError, draggingFile, importFile };
 });

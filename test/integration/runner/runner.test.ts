@@ -74,6 +74,9 @@ describe('runner', () => {
       expect(stepsOf(store, id, 'val_loss')).toEqual(Array.from({ length: 9 }, (_, i) => i * (steps / 8)));
       expect(run.summary.val_accuracy).toBeGreaterThan(0.8);
       expect(run.snapshotCount).toBeGreaterThan(0);
+      // what the run view draws its progress and schedule over: the steps the session ran
+      expect(run.plannedSteps).toBe(steps);
+      expect(run.snapshotSteps).toBe(new Set(store.snapshots(id, {}).map((s) => s.step)).size);
       // The config is stored resolved, with the preprocessing of the data.
       expect(run.config.training).toMatchObject({ epochs: 8, batchSize: 32, seed: 0, dtype: 'float32' });
       expect((run.config.preprocessing as { featureNames: string[] }).featureNames).toHaveLength(a.summary.featureCount);

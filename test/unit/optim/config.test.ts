@@ -33,6 +33,16 @@ describe('the optimizer registry', () => {
     expect(OPTIMIZERS.adagrad.summary).toMatch(/sparse/);
   });
 
+  it('each one-sentence description reads on its own: it names no other optimizer and leans on no "instead of" another', () => {
+    const names = OPTIMIZER_NAMES.flatMap((n) => [n, OPTIMIZERS[n].label]);
+    for (const name of OPTIMIZER_NAMES) {
+      const summary = OPTIMIZERS[name].summary;
+      const others = names.filter((other) => other.toLowerCase() !== name && other !== OPTIMIZERS[name].label);
+      for (const other of others) expect(summary, `${name} names ${other}`).not.toMatch(new RegExp(`\\b${other}\\b`, 'i'));
+      expect(summary, name).not.toMatch(/instead of the whole sum/);
+    }
+  });
+
   it('is plain data that survives JSON and structured clone (to be sent to the UI)', () => {
     expect(JSON.parse(JSON.stringify(OPTIMIZERS))).toEqual(OPTIMIZERS);
     expect(structuredClone(OPTIMIZERS)).toEqual(OPTIMIZERS);

@@ -66,6 +66,8 @@ describe('runs', () => {
       owner: currentOwner(),
       series: [],
       snapshotCount: 0,
+      snapshotSteps: 0,
+      plannedSteps: null, // no preprocessing recorded (the runner records it)
     });
     expect(Date.parse(run.createdAt)).toBeGreaterThanOrEqual(before - 1);
     expect(run.config).toEqual(config({ optimizer: 'adam', lr: 0.003, source: '/home/ada/data/wine.csv' }));

@@ -1,0 +1,28 @@
+// Points of a line chart are drawn only where no line segment shows them: a series of a single
+// point, or finite points between NaNs (a run that diverged after its first step).
+import { describe, expect, test } from 'vitest';
+import type { ScriptableContext } from 'chart.js';
+import { baseLineOptions, isolatedPointRadius } from '../../src-renderer/src/charts/chartOptions.ts';
+import { LIGHT_THEME } from '../../src-renderer/src/charts/theme.ts';
+
+const radiusOf = (ys: number[]) => {
+  const radius = isolatedPointRadius(3);
+  const data = ys.map((y, x) => ({ x, y }));
+  return ys.map((_, dataIndex) => radius({ dataIndex, dataset: { data } } as unknown as ScriptableContext<'line'>));
+};
+
+describe('isolatedPointRadius', () => {
+  test('a single point gets a marker; points on a line do not', () => {
+    expect(radiusOf([1.2229])).toEqual([3]);
+    expect(radiusOf([1, 2, 3])).toEqual([0, 0, 0]);
+  });
+  test('finite points between NaN or ±∞ get markers; the NaNs themselves none', () => {
+    expect(radiusOf([1.2229, NaN])).toEqual([3, 0]);
+    expect(radiusOf([NaN, 4, NaN, 5, 6, NaN])).toEqual([0, 3, 0, 0, 0, 0]);
+    expect(radiusOf([Infinity, 2, -Infinity])).toEqual([0, 3, 0]);
+  });
+  test('is the default point radius of every line chart', () => {
+    const options = baseLineOptions(LIGHT_THEME, {}, false);
+    expect(options.elements?.point?.radius).toBeTypeOf('function');
+  });
+});

@@ -163,7 +163,9 @@ describe.skipIf(!!unavailable)('sweeps in Chromium (browser mode)', () => {
   test('the Sweep view follows its members live: a run still training, one diverging, then the training one stopped', async () => {
     const { page, errors } = await newPage(browser, { width: 1400, height: 1000 });
     // One member that cannot finish on its own (10^5 epochs) and one that blows up at once.
-    const base = { model: { kind: 'mlp', hidden: [16] }, optimizer: { name: 'sgd', hyperparams: {} }, data: { source: 'iris' }, training: { epochs: 100_000 } };
+    // digits with a wide MLP: a few hundred steps a second, not iris's tens of thousands, whose
+    // points alone keep the server's main thread busy on a loaded 2-core machine.
+    const base = { model: { kind: 'mlp', hidden: [256, 128] }, optimizer: { name: 'sgd', hyperparams: {} }, data: { source: 'digits' }, training: { epochs: 100_000 } };
     const { sweepId, runIds } = await api('sweeps.start', { base, lr: { kind: 'list', values: [0.05, 1e6] } });
     await page.goto(`${server.url}#/sweeps/${sweepId}`);
     await page.waitForSelector('[data-test=goldilocks-active]:text("1 still training")', { timeout: 60_000 });

@@ -72,6 +72,8 @@ export async function startHarness(o: { fileAccess?: 'any' | 'uploads'; runner?:
     uploadsDir,
     kernels: 'ts',
     log: (t) => logs.push(t),
+    // The FakeRunner's events pass at once (the live feed's coalescing has its own tests).
+    live: { intervalMs: 0 },
   });
   const transport = new InProcessTransport(backend);
   return {

@@ -42,7 +42,7 @@ export interface BackendOptions {
   kernels: string;
   /** Where the stack traces of unexpected errors go (default: stderr). */
   log?: (text: string) => void;
-  /** How the runner's events are coalesced for connections (live.ts; default LIVE_FEED_DEFAULTS). */
+  /** How the runner's events are coalesced for connections (live.ts; default: protocol's LIVE_FEED). */
   live?: LiveFeedOptions;
 }
 

@@ -1,32 +1,24 @@
-// The live feed: the runner's events as a display-rate stream for the UI's connections.
+// The live feed: the runner's events as a display-rate stream for the UI's connections (the
+// rates and what a batch holds: LIVE_FEED in protocol.ts).
 //
 // The runner reports every point and every snapshot (and the store keeps them all); a page only
 // has to see a run move a few times a second. Forwarding everything cost the training it shows:
 // a digits MLP logs ~4,000 points and ~85 snapshot sets (≈ 40 KB each) a second per run, which the
-// server encoded as JSON and the page decoded, validated and indexed. So per run, at most one batch
-// per `intervalMs`, built once and shared by every connection:
-//   metrics   every point since the last batch; a key with more than `pointsPerKey` of them is
-//             decimated in chunks of consecutive points, each giving its first, minimum, maximum and
-//             last point (so the key's first and last point and every chunk's extremes are kept),
-//             and every non-finite value (a divergence) is kept too;
-//   snapshot  the newest step's snapshots (every layer and kind of that step), at most one step per
-//             `snapshotIntervalMs`; older steps of the interval are left to the store;
-//   progress  the latest.
-// A status event goes out at once, after everything the run has pending (the last points and the
-// last snapshot come before "finished"). Events no connection asked for are dropped on arrival.
+// server encoded as JSON and the page decoded, validated and indexed. So each run's events are
+// coalesced here once, for every connection, and events no connection asked for are dropped on
+// arrival.
 import type { LivePoint, RunEvent } from '../runner/types.ts';
 import { ACTIVE_STATUSES } from '../store/types.ts';
+import { LIVE_FEED } from './protocol.ts';
 
 export interface LiveFeedOptions {
-  /** At most one batch per run this often (default 100 ms: ≤ 10 a second); 0: every event at once, as it came. */
+  /** At most one batch per run this often (default LIVE_FEED's); 0: every event at once, as it came. */
   intervalMs?: number;
-  /** At most one snapshot step per run this often (default 500 ms). */
+  /** At most one snapshot step per run this often. */
   snapshotIntervalMs?: number;
-  /** Points per metric key in one batch before it is decimated (default 32). */
+  /** Points per metric key in one batch before it is decimated. */
   pointsPerKey?: number;
 }
-
-export const LIVE_FEED_DEFAULTS: Required<LiveFeedOptions> = { intervalMs: 100, snapshotIntervalMs: 500, pointsPerKey: 32 };
 
 type SnapshotEvent = Extract<RunEvent, { type: 'snapshot' }>;
 type ProgressEvent = Extract<RunEvent, { type: 'progress' }>;
@@ -36,6 +28,8 @@ interface PendingRun {
   snapshots: SnapshotEvent[];
   progress: ProgressEvent | null;
   timer: ReturnType<typeof setTimeout> | null;
+  /** When the timer fires (performance.now() time). */
+  due: number;
   lastEmit: number;
   lastSnapshotEmit: number;
 }
@@ -89,7 +83,7 @@ export class LiveFeed {
     private readonly wanted: (event: RunEvent) => boolean,
     options: LiveFeedOptions = {},
   ) {
-    this.opts = { ...LIVE_FEED_DEFAULTS, ...options };
+    this.opts = { ...LIVE_FEED, ...options };
   }
 
   push(event: RunEvent): void {
@@ -128,7 +122,7 @@ export class LiveFeed {
   private pending(runId: number): PendingRun {
     let run = this.runs.get(runId);
     if (!run) {
-      run = { points: new Map(), snapshots: [], progress: null, timer: null, lastEmit: -Infinity, lastSnapshotEmit: -Infinity };
+      run = { points: new Map(), snapshots: [], progress: null, timer: null, due: Infinity, lastEmit: -Infinity, lastSnapshotEmit: -Infinity };
       this.runs.set(runId, run);
     }
     return run;
@@ -140,12 +134,18 @@ export class LiveFeed {
     this.runs.delete(runId);
   }
 
+  /** Sets the run's timer for its next batch: an interval after the last, or (snapshots only) when the next snapshot step is due. */
   private schedule(runId: number, run: PendingRun): void {
-    if (run.timer) return;
     const onlySnapshots = run.points.size === 0 && !run.progress;
     const due = Math.max(run.lastEmit + this.opts.intervalMs, onlySnapshots ? run.lastSnapshotEmit + this.opts.snapshotIntervalMs : -Infinity);
+    if (run.timer) {
+      if (due >= run.due) return;
+      clearTimeout(run.timer); // points came while it waited for a snapshot step
+    }
+    run.due = due;
     run.timer = setTimeout(() => {
       run.timer = null;
+      run.due = Infinity;
       this.flush(runId, run, false);
       if (run.snapshots.length > 0) this.schedule(runId, run);
     }, Math.max(0, due - performance.now()));
@@ -156,6 +156,7 @@ export class LiveFeed {
     if (run.timer && final) {
       clearTimeout(run.timer);
       run.timer = null;
+      run.due = Infinity;
     }
     const now = performance.now();
     if (run.points.size > 0) {

@@ -398,6 +398,15 @@ export const RunEventSchema = z.discriminatedUnion('type', [
 ]);
 export type RunEventMessage = z.infer<typeof RunEventSchema>;
 
+/**
+ * The live feed's rates (api/live.ts): connections get a run's events as a display stream, not
+ * every point. Per run at most one batch every `intervalMs` — its metrics (a key with more than
+ * `pointsPerKey` points in the batch decimated: first, min, max and last of each chunk, every
+ * non-finite value), the newest snapshot step at most every `snapshotIntervalMs`, the latest
+ * progress — and status changes at once, after what was pending. The store keeps every point.
+ */
+export const LIVE_FEED = { intervalMs: 100, snapshotIntervalMs: 500, pointsPerKey: 32 } as const;
+
 /** Everything pushed to a client: the runner's events, and changes to the stored runs. */
 export const ApiEventSchema = z.union([
   RunEventSchema,

@@ -2,7 +2,7 @@
 // point, or finite points between NaNs (a run that diverged after its first step).
 import { describe, expect, test } from 'vitest';
 import type { ScriptableContext } from 'chart.js';
-import { baseLineOptions, isolatedPointRadius } from '../../src-renderer/src/charts/chartOptions.ts';
+import { baseLineOptions, isolatedPointRadius, pointRadiusFor } from '../../src-renderer/src/charts/chartOptions.ts';
 import { LIGHT_THEME } from '../../src-renderer/src/charts/theme.ts';
 
 const radiusOf = (ys: number[]) => {
@@ -24,5 +24,16 @@ describe('isolatedPointRadius', () => {
   test('is the default point radius of every line chart', () => {
     const options = baseLineOptions(LIGHT_THEME, {}, false);
     expect(options.elements?.point?.radius).toBeTypeOf('function');
+  });
+});
+
+describe('pointRadiusFor', () => {
+  test('a plain 0 for a line without isolated points (chart.js then resolves the points\' options once, not per point)', () => {
+    const line = (ys: number[]) => ys.map((y, x) => ({ x, y }));
+    expect(pointRadiusFor(line([1, 2, 3]))).toBe(0);
+    expect(pointRadiusFor(line([NaN, NaN]))).toBe(0);
+    expect(pointRadiusFor([])).toBe(0);
+    expect(pointRadiusFor(line([1, 2, NaN, 4]))).toBeTypeOf('function');
+    expect(pointRadiusFor(line([5]))).toBeTypeOf('function');
   });
 });

@@ -40,6 +40,17 @@ function logAxisOf(ticks: readonly { value: number }[]): LogAxis {
   return axis;
 }
 
+/**
+ * A log axis keeps only the ticks logTickLabel labels. chart.js makes one at every 1…9 × 10^k
+ * (over ten decades, a hundred), measures each label and then skips most of them to fit: the
+ * measuring was a third of a live chart's update. The labelled ones are what stays in view.
+ */
+export function keepLabelledLogTicks(scale: { ticks: { value: number }[] }): void {
+  const all = scale.ticks;
+  const kept = all.filter((t) => logTickLabel(t.value, 0, all) !== '');
+  if (kept.length >= 2) scale.ticks = kept;
+}
+
 /** An end tick closer (in log10) to its neighbour than half the widest gap between ticks. */
 function crowdedEnd(v: number, ticks: number[]): boolean {
   if (ticks.length < 3) return false;
@@ -112,6 +123,7 @@ export function baseLineOptions(theme: ChartTheme, texts: AxisTexts, logY: boole
       },
       y: {
         type: logY ? 'logarithmic' : 'linear',
+        ...(logY ? { afterBuildTicks: keepLabelledLogTicks } : {}),
         title: axisTitle(texts.yLabel),
         ticks: logY ? { color: theme.muted, callback: logTickLabel } : { color: theme.muted },
         grid: { color: theme.grid },

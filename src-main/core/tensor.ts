@@ -1,6 +1,8 @@
 // Parameters live in flat typed arrays: one contiguous buffer per parameter group (values and
 // gradients alike), with each named tensor a view into it. Models read and write the views;
-// optimizers work on a group's whole buffer at once.
+// optimizers work on a group's whole buffer at once. A large group's buffers (and its optimizer
+// state, taken with `allocateLike`) live in one arena (arena.ts) for the WebAssembly kernels.
+import { allocateGroupBuffers } from './arena.ts';
 
 export type Dtype = 'float32' | 'float64';
 export type FloatArray = Float32Array | Float64Array;
@@ -41,8 +43,7 @@ export interface ParamGroupBuffer {
 
 export function packGroup(specs: readonly ParamSpec[], dtype: Dtype): ParamGroupBuffer {
   const total = specs.reduce((n, s) => n + numel(s.shape), 0);
-  const values = allocate(dtype, total);
-  const grads = allocate(dtype, total);
+  const { values, grads } = allocateGroupBuffers(dtype, total);
   let offset = 0;
   const views = specs.map((spec) => {
     const size = numel(spec.shape);

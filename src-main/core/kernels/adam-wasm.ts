@@ -1,54 +1,95 @@
 // The WebAssembly (128-bit SIMD) path of Adam's plain step (no weight decay, no effective-lr
-// output, no AMSGrad): the buffers go through the module's memory in chunks that stay in the
-// L1/L2 caches (same-dtype copies, memcpy speed), are updated two lanes at a time by
-// wasm/adam-module.ts in the same float64 arithmetic as the scalar loop, and are copied back.
-// The square root and the division bound the scalar loop (~175 M params/s here, as plain C
-// without vectorization); two lanes at a time they cost half.
+// output, no AMSGrad), updating two lanes at a time in the same float64 arithmetic as the scalar
+// loop (wasm/adam-module.ts). The square root and the division bound the scalar loop (~125–175
+// M params/s here, as plain C without vectorization); two lanes at a time they cost half.
 //
-// Plain TypeScript: no Node import; without WebAssembly SIMD `wasmAdam()` returns null and
-// optim-ts.ts keeps its scalar loop.
+// Two ways in:
+// - in place, when the four buffers live in one group arena (core/arena.ts: a parameter group
+//   and its optimizer state in one WebAssembly memory): the module runs on that memory directly,
+//   at any size;
+// - through copies otherwise: the buffers go through this driver's own memory in chunks that stay
+//   in the L1/L2 caches (same-dtype copies, memcpy speed), are updated there and copied back.
+//
+// Plain TypeScript: no Node import; without WebAssembly SIMD both return false and optim-ts.ts
+// keeps its scalar loop.
+import { sharedArenaMemory } from '../arena.ts';
 import type { FloatArray } from '../tensor.ts';
 import { adamModuleBytes } from './wasm/adam-module.ts';
-import { instantiateWasm, type WasmMemory } from './wasm/instantiate.ts';
+import { compileWasm, createFixedMemory, instantiateModule, type WasmMemory, type WasmModule } from './wasm/instantiate.ts';
 
-/** Elements per chunk: four float64 buffers of 4096 take 128 KiB, in L2. */
+/** Elements per chunk of the copying path: four float64 buffers of 4096 take 128 KiB, in L2. */
 const CHUNK = 4096;
 
 interface Exports {
-  memory: WasmMemory;
   adam32(p: number, g: number, m: number, v: number, count: number, beta1: number, c1: number, beta2: number, c2: number, st: number, e: number): void;
   adam64(p: number, g: number, m: number, v: number, count: number, beta1: number, c1: number, beta2: number, c2: number, st: number, e: number): void;
 }
 
-/**
- * m ← beta1·m + c1·g;  v ← beta2·v + (c2·g)·g;  θ ← θ − (st·m)/(√v + e) over the first n
- * elements of four buffers of one dtype (the contract of optim-ts.ts's adamPlain).
- */
-export type WasmAdam = (
-  n: number, p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray,
-  beta1: number, c1: number, beta2: number, c2: number, st: number, e: number,
-) => void;
+let compiled: WasmModule | null | undefined;
+/** The module's instance over each arena's memory, made on the arena's first step. */
+const arenaInstances = new WeakMap<WasmMemory, Exports | null>();
 
-let cached: WasmAdam | null | undefined;
-
-/** The wasm Adam step, or null when this engine has no WebAssembly with SIMD. Instantiated once. */
-export function wasmAdam(): WasmAdam | null {
-  if (cached === undefined) cached = instantiate();
-  return cached;
+function adamModule(): WasmModule | null {
+  if (compiled === undefined) compiled = compileWasm(adamModuleBytes());
+  return compiled;
 }
 
-function instantiate(): WasmAdam | null {
-  const ex = instantiateWasm<Exports>(adamModuleBytes());
-  if (!ex) return null;
-  // Four regions of CHUNK float64 (float32 buffers use the first half of each).
-  const have = ex.memory.buffer.byteLength, need = 4 * CHUNK * 8;
-  try {
-    if (need > have) ex.memory.grow(Math.ceil((need - have) / 65536));
-  } catch {
-    return null; // out of memory: the scalar loop it is
+/** The odd last element, by the scalar formula (the same arithmetic as one lane). */
+function stepOne(i: number, p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, beta1: number, c1: number, beta2: number, c2: number, st: number, e: number): void {
+  const gi = g[i];
+  const mi = beta1 * m[i] + c1 * gi;
+  const vi = beta2 * v[i] + c2 * gi * gi;
+  m[i] = mi;
+  v[i] = vi;
+  p[i] -= (st * mi) / (Math.sqrt(vi) + e);
+}
+
+/**
+ * m ← beta1·m + c1·g;  v ← beta2·v + (c2·g)·g;  θ ← θ − (st·m)/(√v + e) over the first n
+ * elements of four buffers of one dtype (the contract of optim-ts.ts's adamPlain), in their
+ * arena. False (having done nothing) when they aren't all in one arena or there is no WebAssembly.
+ */
+export function adamInArena(
+  n: number, p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray,
+  beta1: number, c1: number, beta2: number, c2: number, st: number, e: number,
+): boolean {
+  const memory = sharedArenaMemory([p, g, m, v]);
+  if (memory === null) return false;
+  let ex = arenaInstances.get(memory);
+  if (ex === undefined) {
+    const module = adamModule();
+    ex = module && instantiateModule<Exports>(module, memory);
+    arenaInstances.set(memory, ex);
   }
-  const heap64 = new Float64Array(ex.memory.buffer, 0, 4 * CHUNK);
-  const heap32 = new Float32Array(ex.memory.buffer, 0, 8 * CHUNK);
+  if (ex === null) return false;
+  const even = n - (n & 1);
+  (p instanceof Float32Array ? ex.adam32 : ex.adam64)(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, even, beta1, c1, beta2, c2, st, e);
+  if (even < n) stepOne(even, p, g, m, v, beta1, c1, beta2, c2, st, e);
+  return true;
+}
+
+type Copying = (n: number, p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, beta1: number, c1: number, beta2: number, c2: number, st: number, e: number) => void;
+let copying: Copying | null | undefined;
+
+/** adamInArena's step for buffers anywhere, through chunk copies. False when there is no WebAssembly. */
+export function adamThroughCopies(
+  n: number, p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray,
+  beta1: number, c1: number, beta2: number, c2: number, st: number, e: number,
+): boolean {
+  if (copying === undefined) copying = makeCopying();
+  if (copying === null) return false;
+  copying(n, p, g, m, v, beta1, c1, beta2, c2, st, e);
+  return true;
+}
+
+function makeCopying(): Copying | null {
+  const module = adamModule();
+  // Four regions of CHUNK float64 (float32 buffers use the first half of each).
+  const memory = module && createFixedMemory(Math.ceil((4 * CHUNK * 8) / 65536));
+  const ex = memory && instantiateModule<Exports>(module, memory);
+  if (!ex) return null;
+  const heap64 = new Float64Array(memory.buffer, 0, 4 * CHUNK);
+  const heap32 = new Float32Array(memory.buffer, 0, 8 * CHUNK);
   return (n, p, g, m, v, beta1, c1, beta2, c2, st, e) => {
     const f32 = p instanceof Float32Array;
     const heap: FloatArray = f32 ? heap32 : heap64;
@@ -68,16 +109,7 @@ function instantiate(): WasmAdam | null {
       p.set(heap.subarray(0, even), off);
       m.set(heap.subarray(2 * stride, 2 * stride + even), off);
       v.set(heap.subarray(3 * stride, 3 * stride + even), off);
-      if (even < len) {
-        // The odd last element, by the scalar formula (the same arithmetic as one lane).
-        const i = off + even;
-        const gi = g[i];
-        const mi = beta1 * m[i] + c1 * gi;
-        const vi = beta2 * v[i] + c2 * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        p[i] -= (st * mi) / (Math.sqrt(vi) + e);
-      }
+      if (even < len) stepOne(off + even, p, g, m, v, beta1, c1, beta2, c2, st, e);
     }
   };
 }

@@ -6,7 +6,7 @@
 // general function, the same loop ran at half speed once the function was compiled normally
 // rather than on-stack-replaced: Adam over 4810 float32 parameters, 80 → 160 M params/s).
 import type { FloatArray } from '../tensor.ts';
-import { wasmAdam } from './adam-wasm.ts';
+import { adamInArena, adamThroughCopies } from './adam-wasm.ts';
 import { checkStep } from './arg-checks.ts';
 import { useWasmFor } from './wasm-path.ts';
 import type {
@@ -209,11 +209,11 @@ function adamStep(
 }
 
 /**
- * Adam steps sent to WebAssembly (adam-wasm.ts, bit-identical results): from ADAM_WASM_MIN
- * elements (below, the copies cost more than the two-lane square roots and divisions save) up to
- * ADAM_WASM_MAX (above, the buffers no longer fit in cache and both paths wait on memory alike;
- * float32, M params/s scalar vs wasm, CPU time: 4810: 134 vs 286, 65536: 136 vs 304,
- * 262144: 137 vs 137, 1048576: 137 vs 125).
+ * Adam steps sent to WebAssembly (adam-wasm.ts, bit-identical results) from ADAM_WASM_MIN
+ * elements: in place at any size when the buffers share a group arena (core/arena.ts), else
+ * through copies up to ADAM_WASM_MAX (above it the copies stream from memory and cost more than
+ * the two-lane arithmetic saves). Float32, M params/s, scalar vs copies vs in place, one process:
+ * 65536: 123 vs 271 vs –, 1048576: 121–134 vs 110 vs 366–396, 16777216: 93 vs – vs 363.
  */
 const ADAM_WASM_MIN = 64;
 const ADAM_WASM_MAX = 1 << 17;
@@ -223,13 +223,8 @@ function adamPlain(
   n: number, p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray,
   beta1: number, c1: number, beta2: number, c2: number, st: number, e: number,
 ): void {
-  if (useWasmFor(n, ADAM_WASM_MIN, ADAM_WASM_MAX)) {
-    const wasm = wasmAdam();
-    if (wasm !== null) {
-      wasm(n, p, g, m, v, beta1, c1, beta2, c2, st, e);
-      return;
-    }
-  }
+  if (useWasmFor(n, ADAM_WASM_MIN) && adamInArena(n, p, g, m, v, beta1, c1, beta2, c2, st, e)) return;
+  if (useWasmFor(n, ADAM_WASM_MIN, ADAM_WASM_MAX) && adamThroughCopies(n, p, g, m, v, beta1, c1, beta2, c2, st, e)) return;
   for (let i = 0; i < n; i++) {
     const gi = g[i];
     const mi = beta1 * m[i] + c1 * gi;

@@ -1,5 +1,5 @@
 // The WebAssembly part of Adam's plain step (driver in ../adam-wasm.ts), written with the
-// encoder in ./encoder.ts. Two functions, for float32 and for float64 buffers in the module's
+// encoder in ./encoder.ts. Two functions, for float32 and for float64 buffers in the imported
 // memory (byte addresses; `count` is even, the driver steps the odd last element itself):
 //
 //   adam32(p, g, m, v, count, beta1, c1, beta2, c2, st, e)
@@ -61,7 +61,7 @@ function adamFunction(name: string, bytes: 4 | 8): FunctionBuilder {
   return f;
 }
 
-/** The module's bytes: memory (1 page to start; the driver grows it), `adam32` and `adam64`. */
+/** The module's bytes: `adam32` and `adam64` over an imported memory (a group arena, or the driver's chunk buffer). */
 export function adamModuleBytes(): Uint8Array {
-  return encodeModule(1, [adamFunction('adam32', 4), adamFunction('adam64', 8)]);
+  return encodeModule({ imported: 1 }, [adamFunction('adam32', 4), adamFunction('adam64', 8)]);
 }

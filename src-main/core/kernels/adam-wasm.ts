@@ -14,6 +14,7 @@
 // keeps its scalar loop.
 import { sharedArenaMemory } from '../arena.ts';
 import type { FloatArray } from '../tensor.ts';
+import { adamScalar } from './adam-scalar.ts';
 import { adamModuleBytes } from './wasm/adam-module.ts';
 import { compileWasm, createFixedMemory, instantiateModule, type WasmMemory, type WasmModule } from './wasm/instantiate.ts';
 
@@ -32,16 +33,6 @@ const arenaInstances = new WeakMap<WasmMemory, Exports | null>();
 function adamModule(): WasmModule | null {
   if (compiled === undefined) compiled = compileWasm(adamModuleBytes());
   return compiled;
-}
-
-/** The odd last element, by the scalar formula (the same arithmetic as one lane). */
-function stepOne(i: number, p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, beta1: number, c1: number, beta2: number, c2: number, st: number, e: number): void {
-  const gi = g[i];
-  const mi = beta1 * m[i] + c1 * gi;
-  const vi = beta2 * v[i] + c2 * gi * gi;
-  m[i] = mi;
-  v[i] = vi;
-  p[i] -= (st * mi) / (Math.sqrt(vi) + e);
 }
 
 /**
@@ -64,7 +55,7 @@ export function adamInArena(
   if (ex === null) return false;
   const even = n - (n & 1);
   (p instanceof Float32Array ? ex.adam32 : ex.adam64)(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, even, beta1, c1, beta2, c2, st, e);
-  if (even < n) stepOne(even, p, g, m, v, beta1, c1, beta2, c2, st, e);
+  adamScalar(even, n, p, g, m, v, beta1, c1, beta2, c2, st, e); // the odd last element, if any
   return true;
 }
 
@@ -109,7 +100,7 @@ function makeCopying(): Copying | null {
       p.set(heap.subarray(0, even), off);
       m.set(heap.subarray(2 * stride, 2 * stride + even), off);
       v.set(heap.subarray(3 * stride, 3 * stride + even), off);
-      if (even < len) stepOne(off + even, p, g, m, v, beta1, c1, beta2, c2, st, e);
+      adamScalar(off + even, off + len, p, g, m, v, beta1, c1, beta2, c2, st, e); // the odd last element, if any
     }
   };
 }

@@ -6,6 +6,7 @@
 // general function, the same loop ran at half speed once the function was compiled normally
 // rather than on-stack-replaced: Adam over 4810 float32 parameters, 80 → 160 M params/s).
 import type { FloatArray } from '../tensor.ts';
+import { adamScalar } from './adam-scalar.ts';
 import { adamInArena, adamThroughCopies } from './adam-wasm.ts';
 import { checkStep } from './arg-checks.ts';
 import { useWasmFor } from './wasm-path.ts';
@@ -218,21 +219,14 @@ function adamStep(
 const ADAM_WASM_MIN = 64;
 const ADAM_WASM_MAX = 1 << 17;
 
-/** m ← β1·m + c1·g;  v ← β2·v + c2·g²;  θ ← θ − st·m/(√v + e) */
+/** m ← β1·m + c1·g;  v ← β2·v + c2·g²;  θ ← θ − st·m/(√v + e), in WebAssembly where it pays. */
 function adamPlain(
   n: number, p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray,
   beta1: number, c1: number, beta2: number, c2: number, st: number, e: number,
 ): void {
   if (useWasmFor(n, ADAM_WASM_MIN) && adamInArena(n, p, g, m, v, beta1, c1, beta2, c2, st, e)) return;
   if (useWasmFor(n, ADAM_WASM_MIN, ADAM_WASM_MAX) && adamThroughCopies(n, p, g, m, v, beta1, c1, beta2, c2, st, e)) return;
-  for (let i = 0; i < n; i++) {
-    const gi = g[i];
-    const mi = beta1 * m[i] + c1 * gi;
-    const vi = beta2 * v[i] + c2 * gi * gi;
-    m[i] = mi;
-    v[i] = vi;
-    p[i] -= (st * mi) / (Math.sqrt(vi) + e);
-  }
+  adamScalar(0, n, p, g, m, v, beta1, c1, beta2, c2, st, e);
 }
 
 function adamaxStep(p: FloatArray, g: FloatArray, m: FloatArray, u: FloatArray, eff: OptBuf, s: AdamaxScalars): void {

@@ -1,7 +1,8 @@
 // Parameters live in flat typed arrays: one contiguous buffer per parameter group (values and
 // gradients alike), with each named tensor a view into it. Models read and write the views;
-// optimizers work on a group's whole buffer at once. A large group's buffers (and its optimizer
-// state, taken with `allocateLike`) live in one arena (arena.ts) for the WebAssembly kernels.
+// optimizers work on a group's whole buffer at once. A group's values, gradients and optimizer
+// state (taken with `allocateLike`) lie side by side in one contiguous arena (arena.ts), a
+// WebAssembly memory for large groups so the WebAssembly kernels step them in place.
 import { allocateGroupBuffers } from './arena.ts';
 
 export type Dtype = 'float32' | 'float64';
@@ -33,7 +34,7 @@ export interface ParamView {
   readonly grad: FloatArray;
 }
 
-/** A parameter group: its tensors packed one after another into two contiguous buffers. */
+/** A parameter group: its tensors packed one after another into `values` and `grads`, both in the group's arena. */
 export interface ParamGroupBuffer {
   readonly dtype: Dtype;
   readonly views: readonly ParamView[];

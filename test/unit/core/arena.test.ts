@@ -1,6 +1,7 @@
-// Group arenas (core/arena.ts): a large group's values, gradients and optimizer state share one
-// fixed WebAssembly memory, in disjoint zeroed slots; small groups, sub-views and a full arena get
-// plain typed arrays; and the arrays behave as ordinary typed arrays everywhere else.
+// Group arenas (core/arena.ts): a group's values, gradients and optimizer state share one
+// contiguous buffer in disjoint zeroed slots (a fixed WebAssembly memory for large groups, a plain
+// ArrayBuffer for small ones); sub-views and a full arena get plain typed arrays; and the arrays
+// behave as ordinary typed arrays everywhere else.
 import { describe, expect, it } from 'vitest';
 import { ARENA_MIN_LENGTH, allocateGroupBuffers, allocateLike, sharedArenaMemory } from '../../../src-main/core/arena.ts';
 import { Optimizer } from '../../../src-main/core/optim/index.ts';
@@ -37,10 +38,14 @@ describe('group arenas', () => {
     });
   }
 
-  it('gives small groups, sub-views and plain arrays plain typed arrays', () => {
+  it('keeps a small group in one plain buffer, and gives sub-views and plain arrays plain typed arrays', () => {
     const small = allocateGroupBuffers('float32', ARENA_MIN_LENGTH - 1);
+    const smallState = allocateLike(small.values);
     expect(isWasmMemoryBuffer(small.values)).toBe(false);
     expect(small.values.length).toBe(ARENA_MIN_LENGTH - 1);
+    expect(small.grads.buffer).toBe(small.values.buffer);
+    expect(smallState.buffer).toBe(small.values.buffer);
+    expect(smallState.byteOffset).toBeGreaterThanOrEqual(small.grads.byteOffset + small.grads.byteLength);
     const big = allocateGroupBuffers('float32', 4 * ARENA_MIN_LENGTH);
     expect(isWasmMemoryBuffer(big.values)).toBe(true);
     // A view of one tensor is not a whole group buffer: its state can't take a group-sized slot.
@@ -63,7 +68,8 @@ describe('group arenas', () => {
     );
     const [weights, biases] = set.groups;
     expect(sharedArenaMemory([weights.values, weights.grads])).not.toBeNull();
-    expect(sharedArenaMemory([biases.values, biases.grads])).toBeNull(); // 40 < ARENA_MIN_LENGTH
+    expect(sharedArenaMemory([biases.values, biases.grads])).toBeNull(); // 40 < ARENA_MIN_LENGTH: a plain buffer
+    expect(biases.grads.buffer).toBe(biases.values.buffer);
     // The views models use are views of the arena.
     expect(set.byName.get('w')!.values.buffer).toBe(weights.values.buffer);
     const opt = new Optimizer(set, { name: 'adam', hyperparams: { lr: 1e-3 } });

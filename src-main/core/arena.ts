@@ -1,6 +1,6 @@
 // Group arenas: a parameter group's values, gradients and optimizer state side by side in one
 // contiguous buffer. From ARENA_MIN_LENGTH elements the buffer is a WebAssembly memory, so the
-// WebAssembly kernels step them where they are (kernels/adam-wasm.ts) instead of copying them in
+// WebAssembly kernels step them where they are (kernels/step-wasm.ts) instead of copying them in
 // and out: Adam over 1M float32 parameters, M params/s measured in one process: scalar loop
 // 121–134, copies through a cache-sized buffer 110, in the arena 366–396.
 //

@@ -6,6 +6,7 @@ import type { RunStore } from '../store/index.ts';
 import type { Runner, RunEvent } from '../runner/types.ts';
 import { ApiError, toApiError } from './errors.ts';
 import type { FileAccess } from './files.ts';
+import { LiveFeed, type LiveFeedOptions } from './live.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
 import { metaHandlers } from './handlers/meta.ts';
 import { runHandlers } from './handlers/runs.ts';
@@ -41,6 +42,8 @@ export interface BackendOptions {
   kernels: string;
   /** Where the stack traces of unexpected errors go (default: stderr). */
   log?: (text: string) => void;
+  /** How the runner's events are coalesced for connections (live.ts; default: protocol's LIVE_FEED). */
+  live?: LiveFeedOptions;
 }
 
 /** What handlers see. */
@@ -66,6 +69,7 @@ export class Backend {
   private readonly handlers: Handlers;
   private readonly connections = new Set<Connection>();
   private readonly unsubscribeRunner: (() => void) | null;
+  private readonly feed: LiveFeed;
   private readonly ctx: BackendContext;
   readonly log: (text: string) => void;
 
@@ -84,7 +88,9 @@ export class Backend {
         return { done: true };
       },
     };
-    this.unsubscribeRunner = options.runner ? options.runner.subscribe((event) => this.emit(event)) : null;
+    // The runner's events reach connections through the live feed (display rate, shared by all).
+    this.feed = new LiveFeed((event) => this.emit(event), (event) => this.wanted(event), options.live);
+    this.unsubscribeRunner = options.runner ? options.runner.subscribe((event) => this.feed.push(event)) : null;
   }
 
   /** Validates `params` for `method` and runs it; throws ApiError (or a known error) on failure. */
@@ -119,6 +125,12 @@ export class Backend {
     }
   }
 
+  /** Whether any connection is subscribed to `event`. */
+  private wanted(event: ApiEvent | RunEvent): boolean {
+    for (const c of this.connections) if (subscribed(c.subscription, event)) return true;
+    return false;
+  }
+
   get connectionCount(): number {
     return this.connections.size;
   }
@@ -126,6 +138,7 @@ export class Backend {
   /** Detaches from the runner and drops every connection (the store and runner are closed by their owner). */
   close(): void {
     this.unsubscribeRunner?.();
+    this.feed.close();
     this.connections.clear();
   }
 }

@@ -6,7 +6,8 @@
 //   request   { id, method, params }                 -> METHODS[method].params
 //   response  { id, ok: true, result }               -> METHODS[method].result
 //             { id, ok: false, error: ApiError }      (a bad message gets this, never a crash)
-//   event     { event: ApiEvent }                     (pushed; filtered per connection)
+//   events    { events: ApiEvent[] }                  (pushed, in order; filtered per connection;
+//                                                    on a socket, the events of one burst in one message)
 //
 // On the WebSocket and HTTP transports messages are JSON text made by encodeWire(): a Float32Array
 // travels as { $f32: base64 }, a Float64Array as { $f64: base64 }, and NaN / ±Infinity as { $num: 'NaN' | 'Infinity' | '-Infinity' }.
@@ -398,6 +399,15 @@ export const RunEventSchema = z.discriminatedUnion('type', [
 ]);
 export type RunEventMessage = z.infer<typeof RunEventSchema>;
 
+/**
+ * The live feed's rates (api/live.ts): connections get a run's events as a display stream, not
+ * every point. Per run at most one batch every `intervalMs` — its metrics (a key with more than
+ * `pointsPerKey` points in the batch decimated: first, min, max and last of each chunk, every
+ * non-finite value), the newest snapshot step at most every `snapshotIntervalMs`, the latest
+ * progress — and status changes at once, after what was pending. The store keeps every point.
+ */
+export const LIVE_FEED = { intervalMs: 250, snapshotIntervalMs: 500, pointsPerKey: 64 } as const;
+
 /** Everything pushed to a client: the runner's events, and changes to the stored runs. */
 export const ApiEventSchema = z.union([
   RunEventSchema,
@@ -636,7 +646,8 @@ export const ResponseSchema = z.discriminatedUnion('ok', [
 ]);
 export type ResponseMessage = z.infer<typeof ResponseSchema>;
 
-export const EventMessageSchema = z.object({ event: ApiEventSchema });
+/** Pushed events, in order (a socket carries each burst of events — a run's live batch — as one message). */
+export const EventMessageSchema = z.object({ events: z.array(ApiEventSchema) });
 export type EventMessage = z.infer<typeof EventMessageSchema>;
 
 /** Anything the server sends on a socket. */

@@ -19,7 +19,7 @@ import type { Backend } from '../api/backend.ts';
 import { ApiError, toApiError } from '../api/errors.ts';
 import { EXPORT_MIME, exportFilename, runCsvChunks, runJson } from '../api/export.ts';
 import { saveUpload } from '../api/files.ts';
-import { decodeWire, encodeWire, type ApiErrorCode, type ResponseMessage } from '../api/protocol.ts';
+import { decodeWire, encodeWire, type ApiErrorCode, type ApiEvent, type ResponseMessage } from '../api/protocol.ts';
 import { fetchSiteAllowed, hostAllowed, newToken, originAllowed, SECURITY_HEADERS, splitTokenPath, tokenMatches } from './security.ts';
 
 export interface ServerOptions {
@@ -230,7 +230,18 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       }
       ws.send(text);
     };
-    const connection = o.backend.connect((event) => deliver(encodeWire({ event })));
+    // The events of one burst (the live feed's batch of a run: points, snapshots, progress) go
+    // out as one message: each message costs the page a task, a parse and a validation.
+    let burst: ApiEvent[] = [];
+    const connection = o.backend.connect((event) => {
+      burst.push(event);
+      if (burst.length > 1) return;
+      queueMicrotask(() => {
+        const events = burst;
+        burst = [];
+        deliver(encodeWire({ events }));
+      });
+    });
     ws.on('message', (data, isBinary) => {
       let message: unknown;
       try {

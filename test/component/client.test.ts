@@ -139,9 +139,14 @@ describe('WebSocketTransport', () => {
     expect(s.sent).toHaveLength(1);
     s.receive({ id: 1, ok: true, result: { x: 1 } });
     expect(await r1).toEqual({ id: 1, ok: true, result: { x: 1 } });
-    s.receive({ event: { type: 'status', runId: 2, status: 'finished' } });
-    s.receive({ event: { type: 'bogus' } }); // not in the protocol: dropped
-    expect(events).toEqual([{ type: 'status', runId: 2, status: 'finished' }]);
+    s.receive({ events: [{ type: 'status', runId: 2, status: 'finished' }] });
+    s.receive({ events: [{ type: 'bogus' }] }); // not in the protocol: dropped
+    s.receive({ events: [{ type: 'status', runId: 3, status: 'running' }, { type: 'status', runId: 4, status: 'paused' }] }); // one burst, in order
+    expect(events).toEqual([
+      { type: 'status', runId: 2, status: 'finished' },
+      { type: 'status', runId: 3, status: 'running' },
+      { type: 'status', runId: 4, status: 'paused' },
+    ]);
 
     const r2 = t.request({ id: 2, method: 'app.info' });
     s.readyState = 3;

@@ -1,7 +1,7 @@
 // The live view's bookkeeping: which chart a metric goes to, dedup of store and live points,
 // progress text; and the snapshot index behind the heatmaps.
-import { describe, expect, test } from 'vitest';
-import { chartOf, metricLabel, PointFilter, progressFraction, progressText } from '../../src-renderer/src/logic/live.ts';
+import { describe, expect, test, vi } from 'vitest';
+import { chartOf, metricLabel, PointFilter, progressFraction, progressText, RefreshTimer } from '../../src-renderer/src/logic/live.ts';
 import { SnapshotIndex, splitParamName } from '../../src-renderer/src/logic/snapshots.ts';
 import { formatBytes, formatDuration } from '../../src-renderer/src/logic/format.ts';
 
@@ -74,6 +74,67 @@ describe('SnapshotIndex', () => {
     ix.add({ step: 0, layer: 'layers.0.weight', kind: 'effective_lr', shape: [16, 16], originalShape: [256, 784], data: new Float32Array(256).fill(1) });
     expect(ix.layers()[0]).toMatchObject({ downsampled: true, originalShape: [256, 784], rows: 16, cols: 16 });
     expect(splitParamName('embedding')).toEqual({ layer: 'embedding', part: 'other' });
+  });
+});
+
+describe('SnapshotIndex with a step limit (a live run adds steps for as long as it trains)', () => {
+  const add = (ix: SnapshotIndex, step: number) => {
+    for (const [layer, kind, shape] of [['a.weight', 'effective_lr', [2, 1]], ['a.bias', 'effective_lr', [2]], ['a.weight', 'param', [2, 1]]] as const) {
+      ix.add({ step, layer, kind, shape: [...shape], originalShape: [...shape], data: new Float32Array([step + 1, 1]) });
+    }
+  };
+
+  test('thins out evenly, keeping the first and the newest step, within the limit', () => {
+    const ix = new SnapshotIndex(10);
+    for (let k = 0; k < 100; k++) add(ix, 5 * k);
+    const steps = ix.steps();
+    expect(steps.length).toBeLessThanOrEqual(10);
+    expect(steps[0]).toBe(0);
+    expect(steps.at(-1)).toBe(495);
+    // evenly: every kept step but the newest is a multiple of one stride (in arrival order)
+    const gaps = new Set(steps.slice(1, -1).map((s, i) => s - steps[i]));
+    expect(gaps.size).toBe(1);
+    expect(ix.dropped).toBe(100 - steps.length);
+    // a dropped step's snapshots are gone with it; a kept step keeps all of its kinds
+    const layer = ix.layers()[0];
+    expect(ix.frame(layer, 5)).toBeUndefined();
+    const f = ix.frame(layer, 495)!;
+    expect([f.values[0], f.biasValues![0], f.paramValues![0]]).toEqual([496, 496, 496]);
+    expect(ix.distribution(layer).map((d) => d.step)).toEqual(steps);
+    // the colour range still covers every step seen
+    expect(ix.range).toEqual({ lo: 1, hi: 496 });
+  });
+
+  test('without a limit nothing is dropped; a limit below 2 is refused', () => {
+    const ix = new SnapshotIndex();
+    for (let k = 0; k < 50; k++) add(ix, k);
+    expect(ix.steps()).toHaveLength(50);
+    expect(() => new SnapshotIndex(1)).toThrow(RangeError);
+  });
+});
+
+describe('RefreshTimer', () => {
+  test('at most one run per period however often requested; an immediate request does not wait', () => {
+    vi.useFakeTimers();
+    try {
+      let runs = 0;
+      const t = new RefreshTimer(500, () => runs++);
+      for (let i = 0; i < 10; i++) t.request();
+      vi.advanceTimersByTime(499);
+      expect(runs).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(runs).toBe(1);
+      t.request();
+      t.request(true);
+      vi.advanceTimersByTime(0);
+      expect(runs).toBe(2);
+      t.request();
+      t.cancel();
+      vi.advanceTimersByTime(1000);
+      expect(runs).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

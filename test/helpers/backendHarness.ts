@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { shallowRef } from 'vue';
 import { Backend } from '../../src-main/api/backend.ts';
 import type { FileAccess } from '../../src-main/api/files.ts';
+import type { LiveFeedOptions } from '../../src-main/api/live.ts';
 import type { ApiEvent, RequestMessage, ResponseMessage } from '../../src-main/api/protocol.ts';
 import { openStore, type RunStore } from '../../src-main/store/index.ts';
 import type { ConnectionState, Transport } from '../../src-renderer/src/api/client.ts';
@@ -57,7 +58,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(o: { fileAccess?: 'any' | 'uploads'; runner?: boolean } = {}): Promise<Harness> {
+export async function startHarness(o: { fileAccess?: 'any' | 'uploads'; runner?: boolean; live?: LiveFeedOptions } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'precond-api-'));
   const store = openStore(join(dir, 'precond.sqlite'));
   const runner = new FakeRunner(store);
@@ -72,6 +73,8 @@ export async function startHarness(o: { fileAccess?: 'any' | 'uploads'; runner?:
     uploadsDir,
     kernels: 'ts',
     log: (t) => logs.push(t),
+    // The FakeRunner's events pass at once unless a test asks for the live feed's coalescing.
+    live: o.live ?? { intervalMs: 0 },
   });
   const transport = new InProcessTransport(backend);
   return {

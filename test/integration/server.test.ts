@@ -104,10 +104,16 @@ describe('the token', () => {
     s.send(encodeWire({ id: 2, method: 'events.subscribe', params: { filters: [{ runIds: null, types: ['snapshot'] }] } }));
     expect(await next(s)).toEqual({ id: 2, ok: true, result: { done: true } });
     h.runner.emit({ type: 'snapshot', runId: 3, step: 5, layer: 'l.weight', kind: 'effective_lr', shape: [2], originalShape: [2], data: new Float32Array([0.5, NaN]) });
-    const ev = (await next(s)) as { event: { data: Float32Array } };
-    expect(ev.event.data).toBeInstanceOf(Float32Array);
-    expect([...ev.event.data][0]).toBe(0.5);
-    expect([...ev.event.data][1]).toBeNaN();
+    const ev = (await next(s)) as { events: { data: Float32Array }[] };
+    expect(ev.events).toHaveLength(1);
+    expect(ev.events[0].data).toBeInstanceOf(Float32Array);
+    expect([...ev.events[0].data][0]).toBe(0.5);
+    expect([...ev.events[0].data][1]).toBeNaN();
+    // a burst of events (the live feed's batch) is one message, in order
+    h.runner.emit({ type: 'snapshot', runId: 3, step: 6, layer: 'l.weight', kind: 'effective_lr', shape: [1], originalShape: [1], data: new Float32Array([1]) });
+    h.runner.emit({ type: 'snapshot', runId: 3, step: 6, layer: 'l.bias', kind: 'effective_lr', shape: [1], originalShape: [1], data: new Float32Array([2]) });
+    const burst = (await next(s)) as { events: { layer: string }[] };
+    expect(burst.events.map((e) => e.layer)).toEqual(['l.weight', 'l.bias']);
 
     s.send('not json');
     expect(await next(s)).toMatchObject({ id: null, ok: false, error: { code: 'bad-request' } });

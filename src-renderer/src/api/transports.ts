@@ -98,8 +98,8 @@ export class WebSocketTransport implements Transport {
     const message = ServerMessageSchema.safeParse(decoded);
     if (!message.success) return;
     const m = message.data;
-    if ('event' in m) {
-      for (const l of this.eventListeners) l(m.event);
+    if ('events' in m) {
+      for (const event of m.events) for (const l of this.eventListeners) l(event);
       return;
     }
     if (m.id === null) return;

@@ -11,14 +11,44 @@ import type { ChartTheme } from './theme.ts';
 export function logTickLabel(value: number | string, _index?: number, ticks?: readonly { value: number }[]): string {
   const v = Number(value);
   if (!(v > 0)) return '';
-  const positive = ticks?.map((t) => t.value).filter((x) => x > 0) ?? [];
-  const decades = positive.length > 1 ? Math.log10(Math.max(...positive) / Math.min(...positive)) : 0;
-  const labelled = decades > 2 ? [1] : [1, 2, 5];
-  const isLabelled = (x: number) => labelled.some((m) => Math.abs(x / 10 ** Math.floor(Math.log10(x) + 1e-9) - m) < 1e-6);
+  const axis = ticks ? logAxisOf(ticks) : { positive: [], isLabelled: labelledBy([1, 2, 5]), noneLabelled: false };
   // A narrow axis (e.g. losses 1.09–1.3) has no 1, 2 or 5 on it: then every tick is labelled,
   // except an end tick (chart.js adds the data's min and max) crowding its neighbour.
-  if (positive.length > 0 && !positive.some(isLabelled)) return crowdedEnd(v, positive) ? '' : formatNumber(v);
-  return isLabelled(v) ? formatNumber(v) : '';
+  if (axis.noneLabelled) return crowdedEnd(v, axis.positive) ? '' : formatNumber(v);
+  return axis.isLabelled(v) ? formatNumber(v) : '';
+}
+
+const labelledBy = (mantissas: number[]) => (x: number) => mantissas.some((m) => Math.abs(x / 10 ** Math.floor(Math.log10(x) + 1e-9) - m) < 1e-6);
+
+interface LogAxis {
+  positive: number[];
+  isLabelled: (x: number) => boolean;
+  noneLabelled: boolean;
+}
+
+/** What logTickLabel needs of an axis' ticks, worked out once per ticks array (chart.js asks per tick). */
+const logAxes = new WeakMap<readonly { value: number }[], LogAxis>();
+function logAxisOf(ticks: readonly { value: number }[]): LogAxis {
+  let axis = logAxes.get(ticks);
+  if (!axis) {
+    const positive = ticks.map((t) => t.value).filter((x) => x > 0);
+    const decades = positive.length > 1 ? Math.log10(Math.max(...positive) / Math.min(...positive)) : 0;
+    const isLabelled = labelledBy(decades > 2 ? [1] : [1, 2, 5]);
+    axis = { positive, isLabelled, noneLabelled: positive.length > 0 && !positive.some(isLabelled) };
+    logAxes.set(ticks, axis);
+  }
+  return axis;
+}
+
+/**
+ * A log axis keeps only the ticks logTickLabel labels. chart.js makes one at every 1…9 × 10^k
+ * (over ten decades, a hundred), measures each label and then skips most of them to fit: the
+ * measuring was a third of a live chart's update. The labelled ones are what stays in view.
+ */
+export function keepLabelledLogTicks(scale: { ticks: { value: number }[] }): void {
+  const all = scale.ticks;
+  const kept = all.filter((t) => logTickLabel(t.value, 0, all) !== '');
+  if (kept.length >= 2) scale.ticks = kept;
 }
 
 /** An end tick closer (in log10) to its neighbour than half the widest gap between ticks. */
@@ -46,6 +76,21 @@ export function isolatedPointRadius(radius: number): (ctx: ScriptableContext<'li
     if (!data || i === undefined || !drawable(data[i])) return 0;
     return drawable(data[i - 1]) || drawable(data[i + 1]) ? 0 : radius;
   };
+}
+
+/** Whether some point of a line can be drawn while neither neighbour can (it needs a dot to be seen). */
+export function hasIsolatedPoint(data: readonly unknown[]): boolean {
+  for (let i = 0; i < data.length; i++) if (drawable(data[i]) && !drawable(data[i - 1]) && !drawable(data[i + 1])) return true;
+  return false;
+}
+
+/**
+ * A line dataset's point radius for its data: 0 when no point is isolated, else isolatedPointRadius.
+ * A plain number lets chart.js resolve one options object for all the line's points; the
+ * scriptable radius is called per point on every update (it was most of a live chart's redraw).
+ */
+export function pointRadiusFor(data: readonly unknown[], radius = 3): number | ((ctx: ScriptableContext<'line'>) => number) {
+  return hasIsolatedPoint(data) ? isolatedPointRadius(radius) : 0;
 }
 
 export interface AxisTexts {
@@ -78,6 +123,7 @@ export function baseLineOptions(theme: ChartTheme, texts: AxisTexts, logY: boole
       },
       y: {
         type: logY ? 'logarithmic' : 'linear',
+        ...(logY ? { afterBuildTicks: keepLabelledLogTicks } : {}),
         title: axisTitle(texts.yLabel),
         ticks: logY ? { color: theme.muted, callback: logTickLabel } : { color: theme.muted },
         grid: { color: theme.grid },

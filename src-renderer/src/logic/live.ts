@@ -49,6 +49,35 @@ export class PointFilter {
 
 export type ProgressEvent = Extract<ApiEvent, { type: 'progress' }>;
 
+/**
+ * Runs `fn` at most once per `ms` however often it is requested: a request waits for the end of
+ * the current period (an `immediate` one runs at the next turn of the event loop instead).
+ */
+export class RefreshTimer {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private soon = false;
+
+  constructor(
+    readonly ms: number,
+    private readonly fn: () => void,
+  ) {}
+
+  request(immediate = false): void {
+    if (this.timer && (this.soon || !immediate)) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.soon = immediate;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.fn();
+    }, immediate ? 0 : this.ms);
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
 /** "step 450 / 900 · epoch 10 / 20 · 12,300 samples/s · 0:12 left" */
 export function progressText(p: ProgressEvent): string {
   const epoch = Number.isInteger(p.epoch) ? String(p.epoch) : p.epoch.toFixed(1);

@@ -52,9 +52,25 @@ function matrixShape(shape: number[]): [number, number] {
   return [1, shape[0] ?? 1];
 }
 
-/** Snapshots by (step, param name, kind), with the layers they describe and the steps they cover. */
+/**
+ * Snapshots by (step, param name, kind), with the layers they describe and the steps they cover.
+ * At most `maxSteps` steps are kept (a live run adds steps for as long as it trains): past that
+ * the kept steps thin out evenly — those whose arrival number is a multiple of a stride that
+ * doubles each time they would not fit — and the newest step always stays.
+ */
 export class SnapshotIndex {
+  constructor(readonly maxSteps = Infinity) {
+    if (!(maxSteps >= 2)) throw new RangeError(`maxSteps must be at least 2 (the first and the newest step), got ${maxSteps}`);
+  }
+
   private readonly byKey = new Map<string, SnapshotLike>();
+  /** Each step's keys in byKey and its arrival number. */
+  private readonly stepInfo = new Map<number, { keys: Set<string>; ordinal: number }>();
+  private arrivals = 0;
+  private stride = 1;
+  private newest: number | null = null;
+  /** Steps dropped to stay within maxSteps. */
+  dropped = 0;
   private readonly stepSet = new Set<number>();
   private sortedSteps: number[] | null = [];
   private readonly layerMap = new Map<string, LayerInfo>();
@@ -73,7 +89,9 @@ export class SnapshotIndex {
 
   add(s: SnapshotLike | Snapshot): void {
     if (!s.data) return;
-    this.byKey.set(this.key(s.step, s.layer, s.kind), s);
+    const key = this.key(s.step, s.layer, s.kind);
+    this.byKey.set(key, s);
+    this.noteStep(s.step).keys.add(key);
     if (s.kind === EFFECTIVE_KIND) {
       if (!this.stepSet.has(s.step)) {
         this.stepSet.add(s.step);
@@ -82,6 +100,33 @@ export class SnapshotIndex {
       this.noteLayer(s);
       this.extend(s.data);
     }
+    this.version++;
+  }
+
+  private noteStep(step: number): { keys: Set<string>; ordinal: number } {
+    let info = this.stepInfo.get(step);
+    if (info) return info;
+    info = { keys: new Set(), ordinal: this.arrivals++ };
+    this.stepInfo.set(step, info);
+    // The previous newest step was kept for being the newest only: off the stride, it goes now.
+    const prev = this.newest;
+    if (prev !== null && this.stepInfo.get(prev)!.ordinal % this.stride !== 0) this.removeStep(prev);
+    this.newest = step;
+    while (this.stepInfo.size > this.maxSteps) {
+      this.stride *= 2;
+      for (const [k, i] of [...this.stepInfo]) if (k !== step && i.ordinal % this.stride !== 0) this.removeStep(k);
+    }
+    return info;
+  }
+
+  private removeStep(step: number): void {
+    const info = this.stepInfo.get(step);
+    if (!info) return;
+    for (const key of info.keys) this.byKey.delete(key);
+    this.stepInfo.delete(step);
+    if (this.stepSet.delete(step)) this.sortedSteps = null;
+    for (const layer of this.layerMap.keys()) this.joined.delete(`${layer}\u0000${step}`);
+    this.dropped++;
     this.version++;
   }
 

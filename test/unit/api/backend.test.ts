@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createSchedule, resolveScheduleConfig } from '../../../src-main/core/schedules/index.ts';
 import { OPTIMIZER_NAMES } from '../../../src-main/core/optim/index.ts';
 import type { ApiEvent, Method, Params, ResponseMessage, Result } from '../../../src-main/api/protocol.ts';
-import { METHODS } from '../../../src-main/api/protocol.ts';
+import { LIVE_FEED, METHODS } from '../../../src-main/api/protocol.ts';
 import { spreadSteps } from '../../../src-main/api/handlers/runs.ts';
 import { precond } from '../../helpers/cli.ts';
 import { startHarness, type Harness } from '../../helpers/backendHarness.ts';
@@ -326,6 +326,26 @@ describe('the runner', () => {
     expect(snap.data).toBeInstanceOf(Float32Array);
     expect((events[1] as Extract<ApiEvent, { type: 'metrics' }>).points[0].value).toBeNaN();
     expect((await call('runs.get', { id: runId })).status).toBe('stopped');
+  });
+
+  test('with the live feed (as every transport has it): a run\'s points come coalesced and decimated, the status after them', async () => {
+    await h.close();
+    h = await startHarness({ live: LIVE_FEED });
+    const { runId } = await call('runner.start', { config: seedConfig() });
+    const events: ApiEvent[] = [];
+    h.transport.onEvent((e) => events.push(e));
+    await call('events.subscribe', { filters: [{ runIds: [runId], types: ['status', 'metrics', 'progress'] }] });
+    h.runner.begin(runId);
+    for (let step = 1; step <= 400; step++) h.runner.emit({ type: 'metrics', runId, points: [{ key: 'train_loss', step, epoch: 0, wallTime: 0, value: 1 / step }] });
+    await new Promise((r) => setTimeout(r, LIVE_FEED.intervalMs + 50));
+    const batches = events.filter((e) => e.type === 'metrics');
+    expect(batches).toHaveLength(1);
+    const steps = batches[0].points.map((p) => p.step);
+    expect(steps.length).toBeLessThanOrEqual(LIVE_FEED.pointsPerKey);
+    expect([steps[0], steps.at(-1)]).toEqual([1, 400]);
+    h.runner.emit({ type: 'metrics', runId, points: [{ key: 'train_loss', step: 401, epoch: 0, wallTime: 0, value: 0 }] });
+    await call('runner.stop', { runId });
+    expect(events.slice(-2).map((e) => e.type)).toEqual(['metrics', 'status']);
   });
 
   test('without a runner: unavailable, saying why', async () => {

@@ -88,8 +88,8 @@ describe('the method table', () => {
     expect(RequestSchema.safeParse({ id: 1, method: 'x', params: {}, more: 1 }).success).toBe(false);
     expect(ServerMessageSchema.safeParse({ id: 1, ok: true, result: null }).success).toBe(true);
     expect(ServerMessageSchema.safeParse({ id: null, ok: false, error: { code: 'bad-request', message: 'x' } }).success).toBe(true);
-    expect(ServerMessageSchema.safeParse({ event: { type: 'status', runId: 1, status: 'running' } }).success).toBe(true);
-    expect(ServerMessageSchema.safeParse({ event: { type: 'status', runId: 1, status: 'bogus' } }).success).toBe(false);
+    expect(ServerMessageSchema.safeParse({ events: [{ type: 'status', runId: 1, status: 'running' }] }).success).toBe(true);
+    expect(ServerMessageSchema.safeParse({ events: [{ type: 'status', runId: 1, status: 'bogus' }] }).success).toBe(false);
   });
 });
 

@@ -1,6 +1,9 @@
 // Parameters live in flat typed arrays: one contiguous buffer per parameter group (values and
 // gradients alike), with each named tensor a view into it. Models read and write the views;
-// optimizers work on a group's whole buffer at once.
+// optimizers work on a group's whole buffer at once. A group's values, gradients and optimizer
+// state (taken with `allocateLike`) lie side by side in one contiguous arena (arena.ts), a
+// WebAssembly memory for large groups so the WebAssembly kernels step them in place.
+import { allocateGroupBuffers } from './arena.ts';
 
 export type Dtype = 'float32' | 'float64';
 export type FloatArray = Float32Array | Float64Array;
@@ -31,7 +34,7 @@ export interface ParamView {
   readonly grad: FloatArray;
 }
 
-/** A parameter group: its tensors packed one after another into two contiguous buffers. */
+/** A parameter group: its tensors packed one after another into `values` and `grads`, both in the group's arena. */
 export interface ParamGroupBuffer {
   readonly dtype: Dtype;
   readonly views: readonly ParamView[];
@@ -41,8 +44,7 @@ export interface ParamGroupBuffer {
 
 export function packGroup(specs: readonly ParamSpec[], dtype: Dtype): ParamGroupBuffer {
   const total = specs.reduce((n, s) => n + numel(s.shape), 0);
-  const values = allocate(dtype, total);
-  const grads = allocate(dtype, total);
+  const { values, grads } = allocateGroupBuffers(dtype, total);
   let offset = 0;
   const views = specs.map((spec) => {
     const size = numel(spec.shape);

@@ -5,6 +5,7 @@
 // ratios at 16M parameters and which kernels and CPU path ran ("info"). `<case>_cpu_mparams_s`:
 // the same steps per second of this process's CPU time (other processes on a shared machine
 // inflate wall time much more than CPU time).
+import { sharedArenaMemory } from '../../src-main/core/arena.ts';
 import { useKernels, kernels } from '../../src-main/core/kernels/index.ts';
 import { tsKernels } from '../../src-main/core/kernels/ts.ts';
 import type { Kernels } from '../../src-main/core/kernels/types.ts';
@@ -77,6 +78,11 @@ function measureAll(k: Kernels): Record<string, number> {
   }
 }
 
+function arenaHolds(n: number): boolean {
+  const { values, grads } = createParamSet([{ name: 'w', shape: [n], role: 'weight' }], 'float32').groups[0];
+  return sharedArenaMemory([values, grads]) !== null;
+}
+
 const ratio = (a: number | undefined, b: number | string | undefined) => (typeof a === 'number' && typeof b === 'number' && b > 0 ? Math.round((a / b) * 100) / 100 : null);
 
 export function benchOptimizers(): Record<string, Record<string, unknown> | null> {
@@ -100,6 +106,8 @@ export function benchOptimizers(): Record<string, Record<string, unknown> | null
     info: {
       optim_kernels: native ? 'ts, native' : `ts (native: ${load.ok ? '' : load.reason})`,
       optim_native_elementwise_path: cpu?.activeElementwise ?? null,
+      // Whether the benched group lived in a group arena (core/arena.ts), where Adam's WebAssembly step runs in place.
+      optim_ts_group_arena: arenaHolds(1 << 20),
       torch: torch ? { version: torch.version, threads: torch.threads } : torchUnavailable(),
     },
   };

@@ -111,6 +111,19 @@ describe('SnapshotIndex with a step limit (a live run adds steps for as long as 
     expect(ix.steps()).toHaveLength(50);
     expect(() => new SnapshotIndex(1)).toThrow(RangeError);
   });
+
+  test('clear forgets every step, layer and range (the stored snapshots replace the live ones at a run’s end) and starts thinning afresh', () => {
+    const ix = new SnapshotIndex(10);
+    for (let k = 0; k < 100; k++) add(ix, 5 * k);
+    const before = ix.version;
+    ix.clear();
+    expect(ix.version).toBeGreaterThan(before);
+    expect([ix.steps(), ix.layers(), ix.range, ix.dropped]).toEqual([[], [], null, 0]);
+    for (let k = 0; k < 8; k++) add(ix, k);
+    expect(ix.steps()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(ix.range).toEqual({ lo: 1, hi: 8 });
+    expect(ix.distribution(ix.layers()[0]).map((d) => d.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
 });
 
 describe('RefreshTimer', () => {

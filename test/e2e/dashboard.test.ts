@@ -170,7 +170,10 @@ describe.skipIf(!!unavailable)('the dashboard in Chromium (browser mode)', () =>
     // hover (once the last snapshot is shown): the parameter's name and index, its value and its effective step
     const params = await api('runs.snapshots', { id, layer: 'layers.0.weight', kind: 'param', withData: true });
     const lastParams = params.at(-1)!;
-    await page.waitForSelector(`[data-test=snapshot-step]:text("step ${lastParams.step} ·")`);
+    // once the run ended, the view shows every stored snapshot step (live, it got the newest at most twice a second)
+    const { snapshotSteps } = await api('runs.get', { id });
+    expect(snapshotSteps).toBeGreaterThan(10);
+    await page.waitForSelector(`[data-test=snapshot-step]:text("step ${lastParams.step} · ${snapshotSteps} / ${snapshotSteps}")`);
     await page.waitForFunction(() => !(document as unknown as { querySelector(s: string): { textContent: string } | null }).querySelector('[data-test=layer-layers\\.0] .layer-title')?.textContent.includes('at step'));
     const box = (await page.locator('[data-test=layer-layers\\.0] .pl-heatmap canvas').boundingBox())!;
     await page.mouse.move(box.x + 12, box.y + 12);

@@ -6,7 +6,8 @@
 // general function, the same loop ran at half speed once the function was compiled normally
 // rather than on-stack-replaced: Adam over 4810 float32 parameters, 80 → 160 M params/s).
 import type { FloatArray } from '../tensor.ts';
-import { wasmAdam } from './adam-wasm.ts';
+import { adagradScalar, adamScalar, rmspropScalar } from './plain-loops.ts';
+import { adagradInArena, adamInArena, adamThroughCopies, rmspropInArena } from './step-wasm.ts';
 import { checkStep } from './arg-checks.ts';
 import { useWasmFor } from './wasm-path.ts';
 import type {
@@ -100,14 +101,10 @@ function adagradStep(p: FloatArray, g: FloatArray, sum: FloatArray, eff: OptBuf,
   }
 }
 
-/** G ← G + g²;  θ ← θ − clr·g/(√G + ε) */
+/** G ← G + g²;  θ ← θ − clr·g/(√G + ε), in WebAssembly in the group's arena when it is in one. */
 function adagradPlain(n: number, p: FloatArray, g: FloatArray, sum: FloatArray, clr: number, eps: number): void {
-  for (let i = 0; i < n; i++) {
-    const gi = g[i];
-    const G = sum[i] + gi * gi;
-    sum[i] = G;
-    p[i] -= (clr * gi) / (Math.sqrt(G) + eps);
-  }
+  if (useWasmFor(n, WASM_MIN) && adagradInArena(n, p, g, sum, clr, eps)) return;
+  adagradScalar(0, n, p, g, sum, clr, eps);
 }
 
 function rmspropStep(
@@ -152,14 +149,10 @@ function rmspropStep(
   }
 }
 
-/** v ← alpha·v + (1 − alpha)·g²;  θ ← θ − lr·g/(√v + ε) */
+/** v ← alpha·v + (1 − alpha)·g²;  θ ← θ − lr·g/(√v + ε), in WebAssembly in the group's arena when it is in one. */
 function rmspropPlain(n: number, p: FloatArray, g: FloatArray, v: FloatArray, lr: number, alpha: number, beta: number, eps: number): void {
-  for (let i = 0; i < n; i++) {
-    const gi = g[i];
-    const vi = alpha * v[i] + beta * gi * gi;
-    v[i] = vi;
-    p[i] -= (lr * gi) / (Math.sqrt(vi) + eps);
-  }
+  if (useWasmFor(n, WASM_MIN) && rmspropInArena(n, p, g, v, alpha, beta, lr, eps)) return;
+  rmspropScalar(0, n, p, g, v, alpha, beta, lr, eps);
 }
 
 function adamStep(
@@ -209,35 +202,24 @@ function adamStep(
 }
 
 /**
- * Adam steps sent to WebAssembly (adam-wasm.ts, bit-identical results): from ADAM_WASM_MIN
- * elements (below, the copies cost more than the two-lane square roots and divisions save) up to
- * ADAM_WASM_MAX (above, the buffers no longer fit in cache and both paths wait on memory alike;
- * float32, M params/s scalar vs wasm, CPU time: 4810: 134 vs 286, 65536: 136 vs 304,
- * 262144: 137 vs 137, 1048576: 137 vs 125).
+ * Plain steps sent to WebAssembly (step-wasm.ts, bit-identical results) from WASM_MIN elements:
+ * in place at any size when the buffers share a group arena (core/arena.ts); Adam's buffers
+ * outside an arena through copies up to ADAM_COPIES_MAX (above it the copies stream from memory
+ * and cost more than the two-lane arithmetic saves). Adam, float32, M params/s, scalar vs copies
+ * vs in place, one process: 65536: 123 vs 271 vs –, 1048576: 121–134 vs 110 vs 366–396,
+ * 16777216: 93 vs – vs 363.
  */
-const ADAM_WASM_MIN = 64;
-const ADAM_WASM_MAX = 1 << 17;
+const WASM_MIN = 64;
+const ADAM_COPIES_MAX = 1 << 17;
 
-/** m ← β1·m + c1·g;  v ← β2·v + c2·g²;  θ ← θ − st·m/(√v + e) */
+/** m ← β1·m + c1·g;  v ← β2·v + c2·g²;  θ ← θ − st·m/(√v + e), in WebAssembly where it pays. */
 function adamPlain(
   n: number, p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray,
   beta1: number, c1: number, beta2: number, c2: number, st: number, e: number,
 ): void {
-  if (useWasmFor(n, ADAM_WASM_MIN, ADAM_WASM_MAX)) {
-    const wasm = wasmAdam();
-    if (wasm !== null) {
-      wasm(n, p, g, m, v, beta1, c1, beta2, c2, st, e);
-      return;
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    const gi = g[i];
-    const mi = beta1 * m[i] + c1 * gi;
-    const vi = beta2 * v[i] + c2 * gi * gi;
-    m[i] = mi;
-    v[i] = vi;
-    p[i] -= (st * mi) / (Math.sqrt(vi) + e);
-  }
+  if (useWasmFor(n, WASM_MIN) && adamInArena(n, p, g, m, v, beta1, c1, beta2, c2, st, e)) return;
+  if (useWasmFor(n, WASM_MIN, ADAM_COPIES_MAX) && adamThroughCopies(n, p, g, m, v, beta1, c1, beta2, c2, st, e)) return;
+  adamScalar(0, n, p, g, m, v, beta1, c1, beta2, c2, st, e);
 }
 
 function adamaxStep(p: FloatArray, g: FloatArray, m: FloatArray, u: FloatArray, eff: OptBuf, s: AdamaxScalars): void {

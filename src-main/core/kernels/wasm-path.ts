@@ -1,4 +1,4 @@
-// Which TypeScript kernels run in WebAssembly (gemm-wasm.ts, adam-wasm.ts): 'auto' (the default)
+// Which TypeScript kernels run in WebAssembly (gemm-wasm.ts, step-wasm.ts): 'auto' (the default)
 // sends each call that is big enough to pay for copying its operands in, 'scalar' keeps every
 // call in the plain TypeScript loops, 'wasm' sends every call (tests use it to run each check
 // through both paths). Both paths give bit-identical results.

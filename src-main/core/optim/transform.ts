@@ -4,7 +4,8 @@
 // `chain(a, b, c)` runs a, then b, then c on the same buffer. State is a flat record of named
 // buffers (torch's names: exp_avg, exp_avg_sq, ...) and float64 scalars, so a chain's state, the
 // fused kernels' state and a saved state dict are one and the same thing.
-import { allocate, type FloatArray } from '../tensor.ts';
+import { allocateLike } from '../arena.ts';
+import type { FloatArray } from '../tensor.ts';
 
 /** Named state of a transformation: buffers as long as the parameters, and float64 scalars. */
 export type TransformState = Record<string, FloatArray | number>;
@@ -46,8 +47,9 @@ export function chain(...links: readonly GradientTransform[]): GradientTransform
   };
 }
 
+/** Zeros shaped like `params`; beside them in their group's arena (core/arena.ts) when there is one. */
 export function zerosLike(params: FloatArray): FloatArray {
-  return allocate(params instanceof Float32Array ? 'float32' : 'float64', params.length);
+  return allocateLike(params);
 }
 
 export function fullLike(params: FloatArray, value: number): FloatArray {

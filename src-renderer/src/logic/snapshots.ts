@@ -87,6 +87,24 @@ export class SnapshotIndex {
     return `${step}\u0000${name}\u0000${kind}`;
   }
 
+  /** Forgets every snapshot (the version still only grows, so views keyed on it redraw). */
+  clear(): void {
+    this.byKey.clear();
+    this.stepInfo.clear();
+    this.arrivals = 0;
+    this.stride = 1;
+    this.newest = null;
+    this.dropped = 0;
+    this.stepSet.clear();
+    this.sortedSteps = [];
+    this.layerMap.clear();
+    this.joined.clear();
+    this.range = null;
+    this.hist.fill(0);
+    this.histTotal = 0;
+    this.version++;
+  }
+
   add(s: SnapshotLike | Snapshot): void {
     if (!s.data) return;
     const key = this.key(s.step, s.layer, s.kind);

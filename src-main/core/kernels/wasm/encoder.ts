@@ -1,5 +1,5 @@
-// A small WebAssembly binary encoder: enough of the format (types, functions, one memory,
-// exports, code) and of the instruction set (i32 and f64 scalars, 128-bit SIMD on f64x2) to
+// A small WebAssembly binary encoder: enough of the format (types, an imported or own memory,
+// functions, exports, code) and of the instruction set (i32 and f64 scalars, 128-bit SIMD on f64x2) to
 // write the gemm kernel of gemm-module.ts as readable TypeScript. The module is assembled at
 // run time from this source; there is no prebuilt binary and no external toolchain.
 //
@@ -191,22 +191,29 @@ function vector(items: number[][]): number[] {
   return [...uleb(items.length), ...items.flat()];
 }
 
-/**
- * A module with one memory (exported as "memory", `initialPages` × 64 KiB, growable) and the
- * given functions (no results; each exported under its name).
- */
-export function encodeModule(initialPages: number, functions: readonly FunctionBuilder[]): Uint8Array {
+/** Where a module's one memory comes from. */
+export type ModuleMemory =
+  /** Its own, exported as "memory": `initialPages` × 64 KiB to start, growable. */
+  | { readonly own: number }
+  /** The importer's, as `env.memory` (at least `minPages` × 64 KiB), e.g. a group arena (core/arena.ts). */
+  | { readonly imported: number };
+
+/** A module with one memory and the given functions (no results; each exported under its name). */
+export function encodeModule(memory: ModuleMemory, functions: readonly FunctionBuilder[]): Uint8Array {
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const types = section(1, vector(functions.map((f) => f.typeSignature())));
+  const name = (s: string) => [...uleb(utf8(s).length), ...utf8(s)];
+  // Limits without a maximum: 0x00, then the minimum in pages.
+  const imports = 'imported' in memory ? section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(memory.imported)]])) : [];
   const funcs = section(3, vector(functions.map((_, i) => uleb(i))));
-  const memory = section(5, vector([[0x00, ...uleb(initialPages)]]));
+  const memories = 'own' in memory ? section(5, vector([[0x00, ...uleb(memory.own)]])) : [];
   const exports = section(
     7,
     vector([
-      [...uleb(6), ...utf8('memory'), 0x02, 0x00],
-      ...functions.map((f, i) => [...uleb(utf8(f.name).length), ...utf8(f.name), 0x00, ...uleb(i)]),
+      ...('own' in memory ? [[...name('memory'), 0x02, 0x00]] : []),
+      ...functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]),
     ]),
   );
   const code = section(10, vector(functions.map((f) => f.encode())));
-  return Uint8Array.from([...header, ...types, ...funcs, ...memory, ...exports, ...code]);
+  return Uint8Array.from([...header, ...types, ...imports, ...funcs, ...memories, ...exports, ...code]);
 }

@@ -193,5 +193,5 @@ function demoteFunction(): FunctionBuilder {
 
 /** The module's bytes: memory (1 page to start; the driver grows it), `pack`, `tiles` and `demote`. */
 export function gemmModuleBytes(): Uint8Array {
-  return encodeModule(1, [packFunction(), tilesFunction(), demoteFunction()]);
+  return encodeModule({ own: 1 }, [packFunction(), tilesFunction(), demoteFunction()]);
 }

@@ -406,7 +406,7 @@ export type RunEventMessage = z.infer<typeof RunEventSchema>;
  * non-finite value), the newest snapshot step at most every `snapshotIntervalMs`, the latest
  * progress — and status changes at once, after what was pending. The store keeps every point.
  */
-export const LIVE_FEED = { intervalMs: 250, snapshotIntervalMs: 1000, pointsPerKey: 64 } as const;
+export const LIVE_FEED = { intervalMs: 250, snapshotIntervalMs: 1000, pointsPerKey: 16 } as const;
 
 /** Everything pushed to a client: the runner's events, and changes to the stored runs. */
 export const ApiEventSchema = z.union([

@@ -325,8 +325,12 @@ describe.skipIf(!!unavailable)('the dashboard in Chromium (browser mode)', () =>
 
   test('responsiveness with 4 runs training and the live view open (reported, not asserted)', async () => {
     // Four long runs train throughout; training speed is measured over equal windows without any
-    // page attached, with the live view open (frame times measured meanwhile), and without again
-    // (so a change in the machine's load shows as the two outer windows disagreeing).
+    // page attached, with the live view open, with it open while its frame times are measured,
+    // and without again (so a change in the machine's load shows as the two outer windows
+    // disagreeing). The frame probe (a requestAnimationFrame loop) makes Chromium render every
+    // frame, 60 a second, where the page alone renders only when something changes: here that
+    // probe costs about as much CPU as the live view itself, so the view's own ratio is measured
+    // in the window without it, and the ratio while probing is reported beside it.
     const config = {
       model: { kind: 'mlp', hidden: [64], activation: 'relu' },
       optimizer: { name: 'adam', hyperparams: { lr: 0.001 } },
@@ -353,18 +357,28 @@ describe.skipIf(!!unavailable)('the dashboard in Chromium (browser mode)', () =>
     const { page } = await newPage(browser, { width: 1400, height: 1000 });
     await page.goto(`${server.url}#/runs/${ids[3]}`);
     await page.waitForSelector('[data-test=layer-layers\\.1] canvas', { timeout: 30_000 });
+    const withUi = await rate();
     let frames: Awaited<ReturnType<typeof frameTimes>> | null = null;
-    const withUi = await rate(async () => {
+    const whileProbing = await rate(async () => {
       frames = await frameTimes(page, WINDOW - 200);
     });
     await page.context().close();
     const after = await rate();
     await Promise.all(ids.map((runId) => api('runner.stop', { runId })));
-    const stepsPerSecond = { noUiBefore: Math.round(before), withLiveView: Math.round(withUi), noUiAfter: Math.round(after) };
-    const ratio = withUi / ((before + after) / 2);
-    const report = { runs: 4, workers: 4, cores: (await import('node:os')).availableParallelism(), frameMs: frames, stepsPerSecond, throughputRatio: Math.round(ratio * 1000) / 1000 };
+    const stepsPerSecond = { noUiBefore: Math.round(before), withLiveView: Math.round(withUi), withLiveViewAndFrameProbe: Math.round(whileProbing), noUiAfter: Math.round(after) };
+    const noUi = (before + after) / 2;
+    const round3 = (x: number) => Math.round(x * 1000) / 1000;
+    const report = {
+      runs: 4,
+      workers: 4,
+      cores: (await import('node:os')).availableParallelism(),
+      frameMs: frames,
+      stepsPerSecond,
+      throughputRatio: round3(withUi / noUi),
+      throughputRatioWhileProbingFrames: round3(whileProbing / noUi),
+    };
     console.log(`dashboard responsiveness: ${JSON.stringify(report)}`);
     expect(frames!.frames).toBeGreaterThan(10);
     expect((await api('runner.active', {})).length).toBe(0);
-  }, 300_000); // five 4-second windows and a page load: minutes on a loaded 2-core machine
+  }, 300_000); // six 4-second windows and a page load: minutes on a loaded 2-core machine
 });

@@ -1,10 +1,9 @@
 // Re-applying a recorded Preprocessing to raw rows: the same features, bit for bit, as the
 // load that produced the record (for reproducibility, inspection, or new rows).
 import { encoderWidth, levelLookup, scaleTarget, standardize } from './encode.ts';
-import { DataLoadError, quoteValue } from './errors.ts';
+import { DataLoadError, quoteValue, raggedRowError } from './errors.ts';
 import type { Preprocessing } from './types.ts';
 import { isMissing, parseNumber } from './values.ts';
-import { plural } from '../plural.ts';
 
 export interface ApplyOptions {
   /** The file line of each row (for messages); defaults to i + 2 (rows right after a header line). */
@@ -51,9 +50,7 @@ export function applyPreprocessing(record: Preprocessing, rows: readonly (readon
   const rowFeatures = new Float64Array(d);
   rows: for (let i = 0; i < rows.length; i++) {
     const fields = rows[i];
-    if (fields.length !== header.length) {
-      throw new DataLoadError({ code: 'ragged', line: lineOf(i), expected: plural(header.length, 'field'), found: `${fields.length}` });
-    }
+    if (fields.length !== header.length) throw raggedRowError(header, fields, lineOf(i));
     let yValue = 0;
     if (withTarget) {
       const raw = fields[target.index].trim();

@@ -1,5 +1,6 @@
 // The one error type of the data pipeline. Its message is meant for the user as it is: it names
 // the file, the line and column, and what was expected and found, and never carries a stack trace.
+import { plural } from '../plural.ts';
 
 export type DataErrorCode =
   | 'unreadable' // the file cannot be opened or read
@@ -98,4 +99,20 @@ export class DataLoadError extends Error {
 export function quoteValue(value: string, max = 40): string {
   const v = value.length > max ? value.slice(0, max - 1) + '…' : value;
   return JSON.stringify(v);
+}
+
+/**
+ * A row with more or fewer fields than the header, located at its first extra field (a column
+ * the header does not have) or at its first missing one (named by the header).
+ */
+export function raggedRowError(header: readonly string[], fields: readonly string[], line: number): DataLoadError {
+  const extra = fields.length > header.length;
+  return new DataLoadError({
+    code: 'ragged',
+    line,
+    column: extra ? header.length + 1 : fields.length + 1,
+    ...(extra ? { field: fields[header.length] } : { columnName: header[fields.length] }),
+    expected: plural(header.length, 'field'),
+    found: `${fields.length}`,
+  });
 }

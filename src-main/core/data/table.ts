@@ -2,10 +2,9 @@
 // text. Each cell is stored as its parsed number (NaN when missing or not a number) and, while a
 // column has few distinct values, as a code into its list of distinct strings. A 200 MB file of
 // numbers costs 8 bytes per cell (+4 while the column's distinct values are tracked).
-import { DataLoadError } from './errors.ts';
+import { DataLoadError, raggedRowError } from './errors.ts';
 import type { DecimalMark } from './types.ts';
 import { isMissing, parseNumber } from './values.ts';
-import { plural } from '../plural.ts';
 
 /** Distinct strings tracked per column; beyond this a column cannot be categorical or a class target. */
 export const DISTINCT_LIMIT = 1000;
@@ -183,14 +182,7 @@ export class TableBuilder {
 
   /** Adds one data row; `line` is its 1-based line in the file (for messages). */
   addRow(fields: readonly string[], line: number): void {
-    if (fields.length !== this.columns.length) {
-      throw new DataLoadError({
-        code: 'ragged',
-        line,
-        expected: plural(this.columns.length, 'field'),
-        found: `${fields.length}`,
-      });
-    }
+    if (fields.length !== this.columns.length) throw raggedRowError(this.header, fields, line);
     const row = this.rows;
     if (row >= this.lines.length) this.lines = grow(this.lines, row + 1, (n) => new Int32Array(n));
     this.lines[row] = line;

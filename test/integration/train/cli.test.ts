@@ -174,7 +174,7 @@ describe('precond train', () => {
     ]);
     const [raggedR, nope, batch, momentum, hidden, schedule, name, tag, target, classes] = results;
     expect([raggedR.status, raggedR.stdout]).toEqual([1, '']);
-    expect(raggedR.stderr).toBe('precond: ragged.csv line 4: expected 3 fields, found 4\n');
+    expect(raggedR.stderr).toBe('precond: ragged.csv line 4, column 4: expected 3 fields, found 4\n');
     expect(nope.status).toBe(1);
     expect(nope.stderr).toMatch(/^precond: no such file or sample dataset: "nope"; the sample datasets are: breast_cancer, diabetes, digits, iris, wine$/m);
     expect(batch.status).toBe(2);

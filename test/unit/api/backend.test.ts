@@ -119,7 +119,7 @@ describe('datasets', () => {
   test('a malformed file: code data, with file, line and message', async () => {
     const e = await fails('datasets.load', { source: h.fixture('iris_bad.csv') });
     expect(e.code).toBe('data');
-    expect(e.message).toBe('iris_bad.csv line 59: expected 5 fields, found 6');
+    expect(e.message).toBe('iris_bad.csv line 59, column 6: expected 5 fields, found 6');
     expect(e.data).toMatchObject({ code: 'ragged', line: 59, file: h.fixture('iris_bad.csv'), expected: '5 fields', found: '6' });
   });
 

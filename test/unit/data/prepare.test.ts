@@ -378,7 +378,10 @@ describe('applyPreprocessing', () => {
     const bad = (row: string[]) => loadError(() => applyPreprocessing(preprocessing, [row], { lines: [42] }));
     expect(bad(['big', 'red', 'a']).message).toBe('line 42, column 1 (size): expected a number, found "big"');
     expect(bad(['1', 'red', 'z'])).toMatchObject({ code: 'unknown-class', line: 42, column: 3 });
-    expect(bad(['1', 'red'])).toMatchObject({ code: 'ragged', message: 'line 42: expected 3 fields, found 2' });
+    // a short row: located at its first missing field, named by the header; a long one: at its first extra field
+    expect(bad(['1', 'red'])).toMatchObject({ code: 'ragged', column: 3, columnName: 'kind', message: 'line 42, column 3 (kind): expected 3 fields, found 2' });
+    expect(bad(['1'])).toMatchObject({ code: 'ragged', column: 2, message: 'line 42, column 2 (color): expected 3 fields, found 1' });
+    expect(bad(['1', 'red', 'a', 'extra', 'more'])).toMatchObject({ code: 'ragged', column: 4, field: 'extra', message: 'line 42, column 4: expected 3 fields, found 5' });
   });
 
   it('encodes features without a target when asked', () => {

@@ -83,9 +83,11 @@ describe('TableBuilder', () => {
       }
     })();
     expect(err).toBeInstanceOf(DataLoadError);
-    expect((err as DataLoadError).message).toBe('line 59: expected 5 fields, found 6');
-    expect((err as DataLoadError).withFile('/data/iris_bad.csv').message).toBe('iris_bad.csv line 59: expected 5 fields, found 6');
+    expect((err as DataLoadError).message).toBe('line 59, column 6: expected 5 fields, found 6');
+    expect((err as DataLoadError).withFile('/data/iris_bad.csv').message).toBe('iris_bad.csv line 59, column 6: expected 5 fields, found 6');
     expect((err as DataLoadError).code).toBe('ragged');
+    expect((err as DataLoadError).field).toBe('6');
+    expect(() => b.addRow(['1', '2', '3'], 60)).toThrow('line 60, column 4 (d): expected 5 fields, found 3');
   });
 
   it('stops tracking distinct values past the limit (a text or numeric column), keeping the numbers', () => {

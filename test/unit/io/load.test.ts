@@ -165,7 +165,7 @@ describe('loadDataset on every format', () => {
 
 describe('loadDataset errors name the file, line and column', () => {
   const cases: [string, Record<string, unknown>, string, string][] = [
-    ['iris_bad.csv', {}, 'ragged', 'iris_bad.csv line 59: expected 5 fields, found 6'],
+    ['iris_bad.csv', {}, 'ragged', 'iris_bad.csv line 59, column 6: expected 5 fields, found 6'],
     ['empty.csv', {}, 'empty', 'empty.csv: the file is empty'],
     ['blank_lines_only.csv', {}, 'empty', 'blank_lines_only.csv: the file is empty (only blank lines)'],
     ['header_only.csv', {}, 'no-rows', 'header_only.csv: the file has a header but no data rows'],
@@ -199,7 +199,7 @@ describe('loadDataset errors name the file, line and column', () => {
 
   it('the ragged row carries its fields for programs', async () => {
     const err = await failure(loadDataset(fixture('iris_bad.csv')));
-    expect(err.toJSON()).toMatchObject({ code: 'ragged', line: 59, expected: '5 fields', found: '6', message: 'iris_bad.csv line 59: expected 5 fields, found 6' });
+    expect(err.toJSON()).toMatchObject({ code: 'ragged', line: 59, expected: '5 fields', found: '6', message: 'iris_bad.csv line 59, column 6: expected 5 fields, found 6' });
   });
 
   it('an unknown name that is neither a file nor a sample lists the samples', async () => {
@@ -239,7 +239,7 @@ describe('previewCsv', () => {
   it('shows the rows before a problem and the problem itself', async () => {
     const p = await previewCsv(fixture('iris_bad.csv'), { rows: 100 });
     expect(p.rows.length).toBe(57);
-    expect(p.error).toMatchObject({ code: 'ragged', line: 59, message: 'iris_bad.csv line 59: expected 5 fields, found 6' });
+    expect(p.error).toMatchObject({ code: 'ragged', line: 59, message: 'iris_bad.csv line 59, column 6: expected 5 fields, found 6' });
   });
 
   it('the windows-1252 preview shows the right characters', async () => {

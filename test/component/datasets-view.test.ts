@@ -74,7 +74,7 @@ describe('DatasetsView', () => {
     await w.find('[data-test=open-csv]').trigger('click'); // the host's dialog returns iris_bad.csv
     await until(() => expect(w.find('[data-test=load-error]').exists()).toBe(true));
     const error = w.find('[data-test=load-error]');
-    expect(error.text()).toContain('Cannot load iris_bad.csv — line 59');
+    expect(error.text()).toContain('Cannot load iris_bad.csv — line 59, column 6');
     expect(w.find('[data-test=load-error-what]').text()).toBe('expected 5 fields, found 6');
     expect(w.find('[data-test=error-marker]').text()).toContain('59');
     expect(w.find('[data-test=error-marker]').text()).toContain('expected 5 fields, found 6');

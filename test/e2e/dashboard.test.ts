@@ -239,7 +239,7 @@ describe.skipIf(!!unavailable)('the dashboard in Chromium (browser mode)', () =>
     await page.waitForSelector('[data-test=sample-iris]');
     await page.setInputFiles('[data-test=file-input]', IRIS_BAD);
     await page.waitForSelector('[data-test=load-error]');
-    expect(await page.textContent('[data-test=load-error]')).toContain('Cannot load iris_bad.csv — line 59');
+    expect(await page.textContent('[data-test=load-error]')).toContain('Cannot load iris_bad.csv — line 59, column 6');
     expect(await page.textContent('[data-test=load-error-what]')).toBe('expected 5 fields, found 6');
     expect(await page.textContent('[data-test=error-marker]')).toContain('59');
     // the upload is kept beside the database

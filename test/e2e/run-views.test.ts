@@ -158,7 +158,7 @@ describe.skipIf(!!unavailable)('the run views in Chromium (browser mode)', () =>
     expect(prevented).toEqual([true, true]);
     await page.waitForURL(/#\/datasets$/);
     await page.waitForSelector('[data-test=load-error]');
-    expect(await page.textContent('[data-test=load-error]')).toContain('Cannot load iris_bad.csv — line 59');
+    expect(await page.textContent('[data-test=load-error]')).toContain('Cannot load iris_bad.csv — line 59, column 6');
     expect(page.url().startsWith(server.url)).toBe(true);
     expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
     await page.context().close();

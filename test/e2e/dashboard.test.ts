@@ -2,16 +2,15 @@
 // process: random port, its own database, the renderer built for this run, the real worker pool):
 // open a sample, train, watch, pause and resume, reload, a malformed CSV, the token and Origin
 // checks, both themes; and the responsiveness numbers (printed, not asserted).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodeWire } from '../../src-main/api/protocol.ts';
-import { browserUnavailableReason, launchBrowser, newPage, screenshot } from '../helpers/browser.ts';
-import { rendererForTests, startBrowserMode, type BrowserMode } from '../helpers/dashboard.ts';
+import { browserUnavailableReason, newPage, screenshot } from '../helpers/browser.ts';
+import { closeSession, openSession, type BrowserMode } from '../helpers/dashboard.ts';
 import { httpApi, httpPost } from '../helpers/http-api.ts';
 
 const unavailable = browserUnavailableReason();
@@ -124,17 +123,9 @@ function frameTimes(page: Page, ms: number): Promise<{ frames: number; p50: numb
 
 describe.skipIf(!!unavailable)('the dashboard in Chromium (browser mode)', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'precond-e2e-'));
-    const renderer = await rendererForTests();
-    server = await startBrowserMode({ db: join(dir, 'precond.sqlite'), renderer, args: ['--workers', '4'] });
-    browser = await launchBrowser();
+    ({ dir, server, browser } = await openSession({ prefix: 'precond-e2e-', args: ['--workers', '4'] }));
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeSession({ dir, server, browser }));
 
   test('open the iris sample, start an Adam run: the loss falls and the heatmap fills', async () => {
     const { page, errors } = await newPage(browser, { width: 1400, height: 1000 });

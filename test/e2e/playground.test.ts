@@ -2,15 +2,13 @@
 // process, the renderer built for this run): open the presets and see three drawn paths with
 // their learning rates in the legend (one marked diverged), animate, change the surface, click
 // the plot to move the start, export the plot; light and dark screenshots with PRECOND_SCREENSHOTS set.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findPreset, playgroundPath } from '../../src-main/core/surfaces/playground.ts';
 import { SURFACES } from '../../src-main/core/surfaces/index.ts';
-import { browserUnavailableReason, launchBrowser, newPage, pngSize, screenshot } from '../helpers/browser.ts';
-import { rendererForTests, startBrowserMode, type BrowserMode } from '../helpers/dashboard.ts';
+import { browserUnavailableReason, newPage, pngSize, screenshot } from '../helpers/browser.ts';
+import { closeSession, openSession, type BrowserMode } from '../helpers/dashboard.ts';
 
 const unavailable = browserUnavailableReason();
 if (unavailable) console.warn(`skipping the playground browser tests: ${unavailable}`);
@@ -112,17 +110,9 @@ function exportAs(page: Page, scope: string, format: 'png' | 'svg' | 'csv' | 'js
 
 describe.skipIf(!!unavailable)('the playground in Chromium (browser mode)', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'precond-e2e-playground-'));
-    const renderer = await rendererForTests();
-    server = await startBrowserMode({ db: join(dir, 'precond.sqlite'), renderer });
-    browser = await launchBrowser();
+    ({ dir, server, browser } = await openSession({ prefix: 'precond-e2e-playground-' }));
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeSession({ dir, server, browser }));
 
   test('the presets: three paths of many points each, every lr in the legend, the diverged one marked', async () => {
     const { page, errors } = await newPage(browser, { width: 1440, height: 1100 });

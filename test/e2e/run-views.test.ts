@@ -2,15 +2,13 @@
 // pool): a change of run in the URL shows that run; a run that diverged right away still shows
 // the points it logged; a file dropped anywhere opens in Datasets; a stopped run's progress and
 // learning-rate chart are the same live and after a reload.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Result, RunConfig } from '../../src-main/api/protocol.ts';
-import { browserUnavailableReason, launchBrowser, newPage, screenshot } from '../helpers/browser.ts';
-import { rendererForTests, startBrowserMode, type BrowserMode } from '../helpers/dashboard.ts';
+import { browserUnavailableReason, newPage, screenshot } from '../helpers/browser.ts';
+import { closeSession, openSession, type BrowserMode } from '../helpers/dashboard.ts';
 import { httpApi } from '../helpers/http-api.ts';
 
 const unavailable = browserUnavailableReason();
@@ -86,17 +84,9 @@ function colourPixels(page: Page, selector: string, hex: string, band?: { x0: nu
 
 describe.skipIf(!!unavailable)('the run views in Chromium (browser mode)', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'precond-e2e-runs-'));
-    const renderer = await rendererForTests();
-    server = await startBrowserMode({ db: join(dir, 'precond.sqlite'), renderer, args: ['--workers', '2'] });
-    browser = await launchBrowser();
+    ({ dir, server, browser } = await openSession({ prefix: 'precond-e2e-runs-', args: ['--workers', '2'] }));
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeSession({ dir, server, browser }));
 
   test('a new run id in the hash shows that run: title and curves change without a reload', async () => {
     const a = await trainToEnd(irisConfig({ lr: 0.01 }), 'e2e hash run a');

@@ -4,15 +4,14 @@
 // in a table of 1,000+ runs (times printed, not asserted); group seeds by learning rate; export a
 // PNG, an SVG and the CSV of a chart and check them against the stored points; the time to draw
 // 20 runs × 100k steps (printed, not asserted).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { openStore, type RunStore } from '../../src-main/store/index.ts';
-import { browserUnavailableReason, launchBrowser, newPage, pngSize, screenshot, screenshotDir } from '../helpers/browser.ts';
-import { rendererForTests, startBrowserMode, type BrowserMode } from '../helpers/dashboard.ts';
+import { browserUnavailableReason, newPage, pngSize, screenshot, screenshotDir } from '../helpers/browser.ts';
+import { closeSession, openSession, type BrowserMode } from '../helpers/dashboard.ts';
 import { httpApi } from '../helpers/http-api.ts';
 import { seedConfig, seedLoss, seedRun } from '../helpers/seed.ts';
 
@@ -92,23 +91,17 @@ const cellTexts = (page: Page, sel: string) => page.$$eval(sel, (els) => els.map
 
 describe.skipIf(!!unavailable)('Runs table, Compare and export in Chromium (browser mode)', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'precond-e2e-compare-'));
-    const db = join(dir, 'precond.sqlite');
-    const t0 = performance.now();
-    const store = openStore(db);
-    seeded = seedAll(store);
-    store.close();
-    console.log(`seeded ${seeded.table + 28} runs (${20 * 100_000 + 1000 * 4} + points) in ${Math.round(performance.now() - t0)} ms`);
-    const renderer = await rendererForTests();
-    server = await startBrowserMode({ db, renderer, args: ['--workers', '1'] });
-    browser = await launchBrowser();
+    const seed = (db: string) => {
+      const t0 = performance.now();
+      const store = openStore(db);
+      seeded = seedAll(store);
+      store.close();
+      console.log(`seeded ${seeded.table + 28} runs (${20 * 100_000 + 1000 * 4} + points) in ${Math.round(performance.now() - t0)} ms`);
+    };
+    ({ dir, server, browser } = await openSession({ prefix: 'precond-e2e-compare-', args: ['--workers', '1'], seed }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeSession({ dir, server, browser }));
 
   test('compare two runs: the difference table shows exactly the differing hyperparameters', async () => {
     const { page, errors } = await newPage(browser, { width: 1400, height: 1000 });

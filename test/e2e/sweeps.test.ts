@@ -2,14 +2,11 @@
 // its own database, the real worker pool): set up a 5-value learning-rate sweep of SGD on iris
 // from the New run form, see its values before launch, launch it, and see the Goldilocks chart
 // mark the lr that diverged and the best one; a bad sweep names its field and launches nothing.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { browserUnavailableReason, launchBrowser, newPage, pngSize, screenshot } from '../helpers/browser.ts';
-import { rendererForTests, startBrowserMode, type BrowserMode } from '../helpers/dashboard.ts';
+import { browserUnavailableReason, newPage, pngSize, screenshot } from '../helpers/browser.ts';
+import { closeSession, openSession, type BrowserMode } from '../helpers/dashboard.ts';
 import { httpApi } from '../helpers/http-api.ts';
 
 const unavailable = browserUnavailableReason();
@@ -61,17 +58,9 @@ function pixelsNear(page: Page, selector: string, name: string, tolerance = 40):
 
 describe.skipIf(!!unavailable)('sweeps in Chromium (browser mode)', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'precond-e2e-sweeps-'));
-    const renderer = await rendererForTests();
-    server = await startBrowserMode({ db: join(dir, 'precond.sqlite'), renderer, args: ['--workers', '2'] });
-    browser = await launchBrowser();
+    ({ dir, server, browser } = await openSession({ prefix: 'precond-e2e-sweeps-', args: ['--workers', '2'] }));
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeSession({ dir, server, browser }));
 
   test('a 5-value lr sweep of SGD on iris: values shown before launch, the Goldilocks chart marks the diverged lr and the best', async () => {
     const { page, errors } = await newPage(browser, { width: 1400, height: 1100 });

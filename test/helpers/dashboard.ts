@@ -3,12 +3,14 @@
 // child process on a random port with its own database, reading the URL it prints.
 //   node --import tsx test/helpers/dashboard.ts [DB]   builds, serves and prints the URL
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { build } from 'vite';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from './browser.ts';
 import { BIN } from './cli.ts';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -110,6 +112,32 @@ export function startBrowserMode(o: { db: string; renderer: string; env?: NodeJS
       });
     });
   });
+}
+
+/** What an end-to-end test file drives: browser mode on a database in its own temp folder, and Chromium. */
+export interface BrowserModeSession {
+  dir: string;
+  server: BrowserMode;
+  browser: Browser;
+}
+
+/**
+ * A test file's session: a temp folder named from `prefix`, `precond serve` with `args` on
+ * `precond.sqlite` in it (filled by `seed` first, when given), and Chromium.
+ */
+export async function openSession(o: { prefix: string; args?: string[]; seed?: (db: string) => void }): Promise<BrowserModeSession> {
+  const dir = mkdtempSync(join(tmpdir(), o.prefix));
+  const db = join(dir, 'precond.sqlite');
+  o.seed?.(db);
+  const server = await startBrowserMode({ db, renderer: await rendererForTests(), args: o.args });
+  return { dir, server, browser: await launchBrowser() };
+}
+
+/** Closes what openSession opened (as far as it got) and removes the folder. */
+export async function closeSession(s: Partial<BrowserModeSession>): Promise<void> {
+  await s.browser?.close();
+  await s.server?.stop();
+  if (s.dir) rmSync(s.dir, { recursive: true, force: true });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

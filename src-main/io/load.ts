@@ -59,7 +59,7 @@ async function collect(file: CsvFile, decimal: CsvFormat['decimal'], onProgress?
       }
     }
   } catch (err) {
-    throw err instanceof DataLoadError ? err.withFile(file.path) : err;
+    throw err instanceof DataLoadError ? (builder ? err.withHeader(builder.header) : err).withFile(file.path) : err;
   }
   if (!builder) throw new DataLoadError({ code: 'empty', file: file.path, problem: 'the file is empty (only blank lines)' });
   return builder.finish();
@@ -156,7 +156,7 @@ export async function previewCsv(pathOrSample: string, options: OpenCsvOptions &
     }
   } catch (err) {
     if (!(err instanceof DataLoadError)) throw err;
-    error = err.withFile(path).toJSON();
+    error = (builder ? err.withHeader(builder.header) : err).withFile(path).toJSON();
     complete = false;
   }
   if (!builder) throw new DataLoadError({ code: 'empty', file: path, problem: 'the file is empty (only blank lines)' });

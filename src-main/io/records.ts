@@ -57,6 +57,37 @@ function badQuote(input: string, index: number): number {
   return q;
 }
 
+/**
+ * The 1-based position of the field holding offset `at`, in the record holding it; `text` starts
+ * at a record boundary and is read as papaparse reads it up to `at` (a quote opens a field only
+ * at its start, `""` inside a quoted field is a quote, a line break outside quotes ends a record).
+ */
+export function fieldPosition(text: string, at: number, delimiter: string): number {
+  let field = 1;
+  let inside = false;
+  let atFieldStart = true;
+  for (let i = 0; i < at; i++) {
+    const c = text[i];
+    if (inside) {
+      if (c === QUOTE) {
+        if (text[i + 1] === QUOTE) i++;
+        else inside = false;
+      }
+    } else if (c === QUOTE && atFieldStart) {
+      inside = true;
+      atFieldStart = false;
+    } else if (c === '\n') {
+      field = 1;
+      atFieldStart = true;
+    } else if (text.startsWith(delimiter, i)) {
+      field++;
+      i += delimiter.length - 1;
+      atFieldStart = true;
+    } else atFieldStart = false;
+  }
+  return field;
+}
+
 /** A delimiter papaparse can split on (it silently replaces the others with a comma). */
 export function checkDelimiter(delimiter: string): void {
   if (delimiter.length === 0 || /[\r\n"\ufeff]/.test(delimiter)) {
@@ -184,13 +215,17 @@ export class RecordSplitter {
     return rest.length > 0 && rest[0] !== '\n' && rest[0] !== '\r' && !this.delimiter.startsWith(rest);
   }
 
-  /** `recordLine`: where the record holding the error starts. */
+  /**
+   * `recordLine`: where the record holding the error starts. Papaparse's index is just past the
+   * opening quote of the field in question: its column.
+   */
   private syntaxError(e: Papa.ParseError, input: string, recordLine: number): DataLoadError {
+    const column = e.index !== undefined && e.index > 0 ? fieldPosition(input, e.index - 1, this.delimiter) : undefined;
     if (e.code === 'MissingQuotes') {
-      return new DataLoadError({ code: 'malformed', line: recordLine, problem: 'a quoted field starts in this record and is never closed', hint: QUOTE_HINT });
+      return new DataLoadError({ code: 'malformed', line: recordLine, column, problem: 'a quoted field starts in this record and is never closed', hint: QUOTE_HINT });
     }
     const q = badQuote(input, e.index ?? 0);
     const line = q >= 0 ? this.pendingLine + countLf(input, q) : recordLine;
-    return new DataLoadError({ code: 'malformed', line, problem: 'text right after a closing quote', hint: QUOTE_HINT });
+    return new DataLoadError({ code: 'malformed', line, column, problem: 'text right after a closing quote', hint: QUOTE_HINT });
   }
 }

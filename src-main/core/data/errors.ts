@@ -89,6 +89,12 @@ export class DataLoadError extends Error {
     return this.file ? this : new DataLoadError({ ...this.details, file });
   }
 
+  /** The same error, its column named by the header (where the error was found before the header was known). */
+  withHeader(header: readonly string[]): DataLoadError {
+    const name = this.column !== undefined ? header[this.column - 1] : undefined;
+    return this.columnName !== undefined || name === undefined ? this : new DataLoadError({ ...this.details, columnName: name });
+  }
+
   /** A plain object for JSON transports (IPC, `--json`). */
   toJSON(): DataErrorDetails & { message: string } {
     return { ...this.details, message: this.message };

@@ -119,10 +119,10 @@ describe('openCsv: syntax', () => {
     ]);
   });
 
-  it('names the line of an unclosed quote and of text after a closing quote', async () => {
-    expect((await failure(readAll(fixture('unclosed_quote.csv')))).message).toBe('unclosed_quote.csv line 3: a quoted field starts in this record and is never closed; write a quote inside a quoted field as ""');
+  it('names the line and column of an unclosed quote and of text after a closing quote', async () => {
+    expect((await failure(readAll(fixture('unclosed_quote.csv')))).message).toBe('unclosed_quote.csv line 3, column 2: a quoted field starts in this record and is never closed; write a quote inside a quoted field as ""');
     const err = await failure(readAll(fixture('text_after_quote.csv')));
-    expect(err).toMatchObject({ code: 'malformed', line: 3 });
+    expect(err).toMatchObject({ code: 'malformed', line: 3, column: 2 });
   });
 
   it('locates an unclosed quote far into a file (past what the parser buffers)', async () => {

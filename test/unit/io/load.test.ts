@@ -185,7 +185,7 @@ describe('loadDataset errors name the file, line and column', () => {
       'not_a_number.csv line 14, column 2 (b): expected a number, found "abc"; the column holds numbers in 19 of 20 rows; write missing values as empty, NA, N/A, NaN, null, ? or -',
     ],
     ['binary.csv', {}, 'undecodable', 'binary.csv: cannot decode the file: the file is not text (it contains NUL bytes); is it a CSV file?'],
-    ['unclosed_quote.csv', {}, 'malformed', 'unclosed_quote.csv line 3: a quoted field starts in this record and is never closed; write a quote inside a quoted field as ""'],
+    ['unclosed_quote.csv', {}, 'malformed', 'unclosed_quote.csv line 3, column 2 (b): a quoted field starts in this record and is never closed; write a quote inside a quoted field as ""'],
   ];
   for (const [file, options, code, message] of cases) {
     it(`${file}${Object.keys(options).length ? ' ' + JSON.stringify(options) : ''}: ${code}`, async () => {

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-main/core/rng.ts';
-import { MAX_RECORD_CHARS, RecordSplitter, trimSpacesBeforeQuotes, type CsvRecord } from '../../../src-main/io/records.ts';
+import { fieldPosition, MAX_RECORD_CHARS, RecordSplitter, trimSpacesBeforeQuotes, type CsvRecord } from '../../../src-main/io/records.ts';
 
 /** Records of `text` given in pieces of the sizes `sizes` cycles through (a syntax error is thrown after the records before it). */
 function splitInPieces(text: string, delimiter: string, sizes: number[] = [text.length || 1]): CsvRecord[] {
@@ -87,6 +87,20 @@ function randomCsv(rng: Rng, delimiter: string): { text: string; records: CsvRec
   return { text, records };
 }
 
+describe('fieldPosition', () => {
+  const at = (text: string, marker: string, delimiter = ',') => fieldPosition(text, text.indexOf(marker), delimiter);
+  it('counts the delimiters outside quotes since the record began', () => {
+    expect(at('a,b,c\n1,2,X', 'X')).toBe(3);
+    expect(at('X,b', 'X')).toBe(1);
+    expect(at('a,"b,c",X', 'X')).toBe(3); // a delimiter inside quotes is text
+    expect(at('a,"say ""hi"", ok",X', 'X')).toBe(3); // doubled quotes stay inside
+    expect(at('"multi\nline,field",X', 'X')).toBe(2); // a line break inside quotes does not end the record
+    expect(at('a,b"c,X', 'X')).toBe(3); // a quote inside an unquoted field is a character
+    expect(at('a::b::X', 'X', '::')).toBe(3);
+    expect(at('a\tb\tX', 'X', '\t')).toBe(3);
+  });
+});
+
 describe('RecordSplitter', () => {
   it('reads random CSV as written, in pieces of any size, as csv-parse did', () => {
     const rng = new Rng(7);
@@ -150,7 +164,7 @@ describe('RecordSplitter', () => {
     } catch (e) {
       error = e as typeof error;
     }
-    expect(error).toMatchObject({ code: 'malformed', line: 4, message: 'line 4: text right after a closing quote; write a quote inside a quoted field as ""' });
+    expect(error).toMatchObject({ code: 'malformed', line: 4, column: 1, message: 'line 4, column 1: text right after a closing quote; write a quote inside a quoted field as ""' });
     expect(rows(error!.records!)).toEqual([
       ['a', 'b'],
       ['1', '2'],
@@ -159,14 +173,15 @@ describe('RecordSplitter', () => {
     expect(s.push('a,b\n1,2\n3,"4\n5,6\n').records.map((r) => r.line)).toEqual([1, 2]);
     const end = s.end();
     expect(end.records).toEqual([]);
-    expect(end.error).toMatchObject({ code: 'malformed', line: 3, message: 'line 3: a quoted field starts in this record and is never closed; write a quote inside a quoted field as ""' });
+    expect(end.error).toMatchObject({ code: 'malformed', line: 3, column: 2, message: 'line 3, column 2: a quoted field starts in this record and is never closed; write a quote inside a quoted field as ""' });
   });
 
   it('reports text after a closing quote as soon as it is read, not at the end of the text', () => {
     const s = new RecordSplitter(',');
     const first = s.push('a,b\n1,2\n3,"4"5,y\n6,7\n');
     expect(first.records.map((r) => r.line)).toEqual([1, 2]);
-    expect(first.error).toMatchObject({ code: 'malformed', line: 3 });
+    expect(first.error).toMatchObject({ code: 'malformed', line: 3, column: 2 });
+    expect(new RecordSplitter('::').end('a::b::c\n1::"x, y"::"4"5\n').error).toMatchObject({ code: 'malformed', line: 2, column: 3 });
     // Spaces (or half a delimiter) after a closing quote at the end of a piece are not an error yet: the next piece may bring the delimiter.
     for (const [delimiter, ...pieces] of [
       [',', 'x,"y"  ', ' ,z\n'],

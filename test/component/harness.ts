@@ -2,13 +2,17 @@
 // core registries) through an in-process transport: test/helpers/backendHarness.ts. That module
 // is Node code, which this DOM-typed project must not type-check, so it is imported by a path
 // the type checker does not follow, and described here by the part of it these tests use.
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import { ApiClient, type Transport } from '../../src-renderer/src/api/client.ts';
-import type { Api } from '../../src-renderer/src/api/index.ts';
+import { API_KEY, type Api } from '../../src-renderer/src/api/index.ts';
 import type { Host } from '../../src-renderer/src/api/host.ts';
 import type { RunConfig } from '../../src-renderer/src/api/protocol.ts';
 import { routes } from '../../src-renderer/src/router.ts';
+import { useDatasetStore } from '../../src-renderer/src/stores/dataset.ts';
+import { useMetaStore } from '../../src-renderer/src/stores/meta.ts';
+import NewRunView from '../../src-renderer/src/views/NewRunView.vue';
 
 /** The FakeRunner of test/helpers/fakeRunner.ts, as far as the views' tests drive it. */
 export interface RunnerDouble {
@@ -87,4 +91,15 @@ export async function until(check: () => void, ms = 4000): Promise<void> {
       await new Promise((r) => setTimeout(r, 15));
     }
   }
+}
+
+/** New run on the iris sample (opened, the registries loaded), mounted; resolves once `ready` passes. */
+export async function mountNewRunOnIris(app: TestApp, ready: (w: VueWrapper) => void): Promise<VueWrapper> {
+  await useDatasetStore().open(app.api, 'iris');
+  await useMetaStore().load(app.api);
+  await app.router.push('/new');
+  const w = mount(NewRunView, { global: { plugins: [app.router], provide: { [API_KEY as symbol]: app.api } } });
+  await until(() => ready(w));
+  await flushPromises();
+  return w;
 }

@@ -1,13 +1,12 @@
 // The New run view on the real backend (registries from the core, schedule previews computed
 // by it, configs checked by it); the runner is a test double that records what it is asked.
-import { flushPromises, mount } from '@vue/test-utils';
+import { mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { API_KEY } from '../../src-renderer/src/api/index.ts';
 import NewRunView from '../../src-renderer/src/views/NewRunView.vue';
-import { useDatasetStore } from '../../src-renderer/src/stores/dataset.ts';
 import { useMetaStore } from '../../src-renderer/src/stores/meta.ts';
 import { RUN_DEFAULTS } from '../../src-renderer/src/api/protocol.ts';
-import { startHarness, testApp, until, type Harness, type TestApp } from './harness.ts';
+import { mountNewRunOnIris, startHarness, testApp, until, type Harness, type TestApp } from './harness.ts';
 
 let h: Harness;
 let app: TestApp;
@@ -20,15 +19,7 @@ afterEach(async () => {
   await h.close();
 });
 
-async function mountWithIris() {
-  await useDatasetStore().open(app.api, 'iris');
-  await useMetaStore().load(app.api);
-  await app.router.push('/new');
-  const w = mount(NewRunView, { global: { plugins: [app.router], provide: { [API_KEY as symbol]: app.api } } });
-  await until(() => expect(w.findAll('[data-test^=optimizer-]').length).toBeGreaterThan(10));
-  await flushPromises();
-  return w;
-}
+const mountWithIris = () => mountNewRunOnIris(app, (w) => expect(w.findAll('[data-test^=optimizer-]').length).toBeGreaterThan(10));
 
 const value = (w: ReturnType<typeof mount>, name: string, k = 0) => (w.find(`[data-test=param-${name}]`).findAll('input, select')[k].element as HTMLInputElement).value;
 

@@ -1,12 +1,8 @@
 // The Sweep card of New run on the real backend (the core expands and checks the sweep; the
 // runner is a test double recording what it is asked to start).
-import { flushPromises, mount } from '@vue/test-utils';
+import type { VueWrapper } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { API_KEY } from '../../src-renderer/src/api/index.ts';
-import NewRunView from '../../src-renderer/src/views/NewRunView.vue';
-import { useDatasetStore } from '../../src-renderer/src/stores/dataset.ts';
-import { useMetaStore } from '../../src-renderer/src/stores/meta.ts';
-import { startHarness, testApp, until, type Harness, type TestApp } from './harness.ts';
+import { mountNewRunOnIris, startHarness, testApp, until, type Harness, type TestApp } from './harness.ts';
 
 let h: Harness;
 let app: TestApp;
@@ -19,17 +15,9 @@ afterEach(async () => {
   await h.close();
 });
 
-async function mountWithIris() {
-  await useDatasetStore().open(app.api, 'iris');
-  await useMetaStore().load(app.api);
-  await app.router.push('/new');
-  const w = mount(NewRunView, { global: { plugins: [app.router], provide: { [API_KEY as symbol]: app.api } } });
-  await until(() => expect(w.findAll('[data-test=sweep-lr-value]').length).toBe(5));
-  await flushPromises();
-  return w;
-}
+const mountWithIris = () => mountNewRunOnIris(app, (w) => expect(w.findAll('[data-test=sweep-lr-value]').length).toBe(5));
 
-const lrValues = (w: ReturnType<typeof mount>) => w.findAll('[data-test=sweep-lr-value]').map((c) => c.text());
+const lrValues = (w: VueWrapper) => w.findAll('[data-test=sweep-lr-value]').map((c) => c.text());
 
 describe('the Sweep card', () => {
   test('shows the server-expanded values before launch, and starts every member with the sweep id', async () => {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { browserUnavailableReason, launchBrowser, newPage, pngSize, screenshot, screenshotDir } from '../helpers/browser.ts';
-import { buildGallery, serveDir, type StaticServer } from '../helpers/gallery.ts';
+import { buildPage } from '../helpers/dashboard.ts';
+import { serveDir, type StaticServer } from '../helpers/gallery.ts';
 
 const unavailable = browserUnavailableReason();
 if (unavailable) console.warn(`skipping the gallery browser tests: ${unavailable}`);
@@ -87,7 +88,7 @@ describe.skipIf(unavailable !== null)('component gallery in Chromium', () => {
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'precond-gallery-'));
-    await buildGallery(outDir);
+    await buildPage(outDir, 'gallery');
     server = await serveDir(outDir);
     browser = await launchBrowser();
     ({ page, errors } = await newPage(browser, { colorScheme: 'light' }));

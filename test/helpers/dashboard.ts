@@ -15,8 +15,11 @@ import { BIN } from './cli.ts';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-/** vite build of src-renderer/index.html into `outDir` (relative asset URLs, as the app's build). */
-export async function buildRenderer(outDir: string): Promise<void> {
+/**
+ * vite build of one page of src-renderer (`index`: the app, `gallery`: the dev-only component
+ * gallery) into `outDir`, with the renderer's settings (relative asset URLs, the Vue plugin).
+ */
+export async function buildPage(outDir: string, page: 'index' | 'gallery' = 'index'): Promise<void> {
   await build({
     configFile: false,
     root: join(repo, 'src-renderer'),
@@ -28,7 +31,7 @@ export async function buildRenderer(outDir: string): Promise<void> {
       emptyOutDir: true,
       reportCompressedSize: false,
       chunkSizeWarningLimit: 4096,
-      rolldownOptions: { input: { index: join(repo, 'src-renderer/index.html') } },
+      rolldownOptions: { input: { [page]: join(repo, `src-renderer/${page}.html`) } },
     },
   });
 }
@@ -51,7 +54,7 @@ let built: Promise<string> | null = null;
 export function rendererForTests(): Promise<string> {
   built ??= (async () => {
     const out = mkdtempSync(join(tmpdir(), 'precond-renderer-'));
-    await buildRenderer(out);
+    await buildPage(out);
     return out;
   })();
   return built;

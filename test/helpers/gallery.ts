@@ -1,32 +1,12 @@
-// Builds the dev-only component gallery (src-renderer/gallery.html) with vite into a folder and
-// serves a folder over loopback HTTP. Run directly to look at it in a browser:
+// Serves a folder over loopback HTTP (the dev-only component gallery, src-renderer/gallery.html,
+// built by buildPage of dashboard.ts). Run directly to look at it in a browser:
 //   node --import tsx test/helpers/gallery.ts [port]
 import { createReadStream, mkdtempSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import vue from '@vitejs/plugin-vue';
-import { build } from 'vite';
-
-const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-
-/** vite build of the gallery page with the renderer's own settings (root src-renderer, the Vue plugin). */
-export async function buildGallery(outDir: string): Promise<void> {
-  await build({
-    configFile: false,
-    root: join(repo, 'src-renderer'),
-    base: './',
-    plugins: [vue()],
-    logLevel: 'warn',
-    build: {
-      outDir,
-      emptyOutDir: true,
-      reportCompressedSize: false,
-      rolldownOptions: { input: { gallery: join(repo, 'src-renderer/gallery.html') } },
-    },
-  });
-}
+import { buildPage } from './dashboard.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -77,7 +57,7 @@ export function serveDir(dir: string, port = 0): Promise<StaticServer> {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const out = mkdtempSync(join(tmpdir(), 'precond-gallery-'));
-  await buildGallery(out);
+  await buildPage(out, 'gallery');
   const s = await serveDir(out, Number(process.argv[2] ?? 0));
   process.stdout.write(`gallery built in ${out}\nopen ${s.url}  (Ctrl-C to stop)\n`);
 }

@@ -140,6 +140,23 @@ describe('LiveLineChart', () => {
     w.unmount();
   });
 
+  test('an explicit flush while a redraw is scheduled leaves the chart redrawing by itself (Compare flushes after loading)', async () => {
+    const { w, api, chart } = mountChart();
+    api.append('a', [{ step: 0, value: 1 }]); // schedules a frame
+    expect(frames.pending()).toBe(1);
+    api.flush(); // draws now and cancels that frame
+    expect(frames.pending()).toBe(0);
+    await w.setProps({ logY: true }); // a later change must schedule its own redraw
+    expect(frames.pending()).toBe(1);
+    const before = chart().updates.length;
+    frames.runFrames();
+    expect(chart().updates.length).toBe(before + 1);
+    expect((chart().options.scales as { y: { type: string } }).y.type).toBe('logarithmic');
+    api.append('a', [{ step: 1, value: 0.5 }]);
+    expect(frames.pending()).toBe(1);
+    w.unmount();
+  });
+
   test('series appear in order with their labels; clear removes them', () => {
     const { w, api, chart } = mountChart();
     api.append('b', [{ step: 0, value: 1 }]);

@@ -45,6 +45,16 @@ describe('runs table logic', () => {
     expect(steps.text(run(1, { lastStep: null }))).toBe('—');
   });
 
+  test('Sweep: the sweep a run was launched in, as #id (— for none), filtered by its number', () => {
+    const sweep = COLUMN_BY_KEY.get('sweep')!;
+    expect(sweep.text(run(1, { sweepId: 7 }))).toBe('#7');
+    expect(sweep.text(run(1, { sweepId: null }))).toBe('—');
+    expect(sweep.text(run(1))).toBe('—'); // a summary from before sweeps has no sweepId
+    const p = parseColumnFilter(sweep, '=7');
+    if (!p.ok || !p.test) throw new Error('=7 should parse');
+    expect([run(1, { sweepId: 7 }), run(2, { sweepId: 8 }), run(3, { sweepId: null })].filter(p.test).map((r) => r.id)).toEqual([1]);
+  });
+
   const runs = [
     run(1, { hyperparams: { lr: 1e-3 }, optimizer: 'sgd', summary: { val_loss: 0.5 } }),
     run(2, { hyperparams: { lr: 0.1 }, summary: { val_loss: NaN } }),

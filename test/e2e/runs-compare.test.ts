@@ -113,6 +113,10 @@ describe.skipIf(!!unavailable)('Runs table, Compare and export in Chromium (brow
     // final metrics: the value written at the end (train_loss at the last step)
     const final = await page.textContent(`[data-test=final-row-${seeded.sgd}]`);
     expect(final).toContain(String(Number((seedLoss(199) * 1.5).toPrecision(4))));
+    // Steps as the Runs table counts them: the last step logged (steps 0..199 here)
+    const sgdRun = await api('runs.get', { id: seeded.sgd });
+    expect(await page.textContent(`[data-test=final-row-${seeded.sgd}] [data-test=final-steps]`)).toBe(String(sgdRun.lastStep));
+    expect(sgdRun.lastStep).toBe(199);
     // both curves drawn, every stored point loaded
     await page.waitForSelector('[data-test=draw-stats]');
     expect(await page.getAttribute('[data-test=draw-stats]', 'data-points')).toBe('400');
@@ -350,6 +354,10 @@ describe.skipIf(!!unavailable)('Runs table, Compare and export in Chromium (brow
       await page.check(`[data-test=select-${seeded.groups[0].id}]`);
       await page.check(`[data-test=select-${seeded.groups[3].id}]`);
       await page.click('[data-test=sort-val_loss]');
+      // The click scrolled the wide table to its header; the picture starts at the table's left edge.
+      await page.evaluate(() => {
+        for (const el of Array.from((document as unknown as { querySelectorAll(s: string): ArrayLike<{ scrollLeft: number }> }).querySelectorAll('*'))) if (el.scrollLeft > 0) el.scrollLeft = 0;
+      });
       await page.waitForTimeout(200);
       if (SHOTS) await screenshot(page, `runs-table-${colorScheme}`, { fullPage: false });
       await page.goto(`${server.url}#/compare?runs=${seeded.adam},${seeded.sgd},${seeded.groups.map((g) => g.id).join(',')}`);

@@ -145,6 +145,13 @@ describe.skipIf(!!unavailable)('sweeps in Chromium (browser mode)', () => {
     await page.waitForSelector(`[data-test=sweep-row-${sweepId}]`);
     expect(await page.textContent(`[data-test=sweep-row-${sweepId}]`)).toContain('sgd lr 0.001…10 ×5 · mlp · iris');
     expect((await api('runs.list', { sweep: sweepId })).length).toBe(5);
+    // In the Runs table: the Sweep column's filter keeps its members, and its link opens the sweep.
+    await page.click('[data-test=nav-Runs]');
+    await page.fill('[data-test=filter-sweep]', `=${sweepId}`);
+    await page.waitForFunction((n) => (document as unknown as { querySelectorAll(s: string): ArrayLike<unknown> }).querySelectorAll('[data-test=cell-sweep] a').length === n, 5);
+    expect(await page.locator('[data-test=cell-sweep]').allTextContents()).toEqual(Array(5).fill(`#${sweepId}`));
+    await page.locator('[data-test=cell-sweep] a').first().click();
+    await page.waitForURL(new RegExp(`#/sweeps/${sweepId}$`));
     expect(errors).toEqual([]);
     await page.context().close();
   });

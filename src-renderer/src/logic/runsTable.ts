@@ -70,6 +70,7 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
     },
   },
   { key: 'created', label: 'Created', kind: 'date', value: (r) => Date.parse(r.createdAt), text: (r) => formatWhen(r.createdAt) },
+  { key: 'sweep', label: 'Sweep', kind: 'number', title: 'the sweep the run was launched in', value: (r) => r.sweepId ?? undefined, text: (r) => (r.sweepId ? `#${r.sweepId}` : '—') },
 ];
 
 export const COLUMN_BY_KEY = new Map(RUN_COLUMNS.map((c) => [c.key, c]));

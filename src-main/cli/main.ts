@@ -29,4 +29,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops reading (`precond runs list | head -1`) closes the pipe: the output it did
+// not want is not an error, so the command ends there, quietly and successfully, as `ls | head` does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2));

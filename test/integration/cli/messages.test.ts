@@ -1,10 +1,11 @@
 // The wording of the CLI's messages, run for real: counts agree with their nouns, a value that is
 // not a number says so, and examples fit the flag they are given for.
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { plural } from '../../../src-main/core/plural.ts';
-import { precondChild } from '../../helpers/cli.ts';
+import { BIN, precondChild } from '../../helpers/cli.ts';
 import { useTempDir } from '../../unit/store/helpers.ts';
 
 const run = (args: string[]) => precondChild(args).result;
@@ -49,5 +50,18 @@ describe('precond messages', () => {
     expect(start.status).toBe(2);
     expect(start.stderr).toMatch(/--start takes two numbers separated by a comma \(e\.g\. -1\.5,2\), not "1"\n/);
     expect(betas.stderr).toMatch(/--betas takes two numbers separated by a comma \(e\.g\. 0\.9,0\.999\), not "0\.9"\n/);
+  });
+
+  it('a reader that stops reading (`| head -1`) ends the command quietly, with exit 0 and no stack trace', async () => {
+    // 5,000 steps print ~400 KB, far beyond a pipe's buffer: the writes after the reader left fail with EPIPE.
+    const child = spawn(process.execPath, [BIN, 'path', '--surface', 'valley', '--optimizer', 'sgd', '--lr', '0.0198', '--steps', '5000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+    child.stdout.destroy(); // as head does once it has its line
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(first).toMatch(/^SGD \(torch preset\) on Long narrow valley/);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });

@@ -122,6 +122,8 @@ export const CsvPreviewSchema = z.object({
   sampledRows: int,
   complete: z.boolean(),
   target: z.object({ column: z.string(), task: TaskSchema.nullable(), reason: z.string() }),
+  /** How the file was read beyond its format (e.g. re-read as windows-1252 for a late byte that is not UTF-8). */
+  notes: z.array(z.string()).optional(),
   error: DataErrorSchema.optional(),
 });
 export type CsvPreview = z.infer<typeof CsvPreviewSchema>;

@@ -96,7 +96,7 @@ export async function openCsv(path: string, options: OpenCsvOptions = {}): Promi
     detected = { encoding: name, bomLength: utf8Bom ? 3 : 0, source: 'option' as const };
   } else {
     try {
-      detected = detectEncoding(head, complete);
+      detected = detectEncoding(head);
     } catch (err) {
       if (err instanceof BinaryFileError) {
         throw new DataLoadError({ code: 'undecodable', file: path, problem: `cannot decode the file: ${err.message}`, hint: 'is it a CSV file?' });

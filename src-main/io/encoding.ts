@@ -83,9 +83,9 @@ function nulPattern(head: Uint8Array): { even: number; odd: number; any: boolean
  * are valid UTF-8 (ASCII included); else UTF-16 if NUL bytes alternate; else chardet's guess,
  * where any Western/Central European single-byte guess becomes windows-1252 when chardet rates
  * windows-1252 or ISO-8859-1 at least half as likely (a superset of Latin-1, the usual export
- * encoding of Windows tools). `complete` says the head is the whole file.
+ * encoding of Windows tools).
  */
-export function detectEncoding(head: Uint8Array, complete: boolean): DetectedEncoding {
+export function detectEncoding(head: Uint8Array): DetectedEncoding {
   for (const bom of BOMS) {
     if (head.length >= bom.bytes.length && bom.bytes.every((b, i) => head[i] === b)) {
       return { encoding: bom.encoding, bomLength: bom.bytes.length, source: 'bom' };
@@ -97,9 +97,15 @@ export function detectEncoding(head: Uint8Array, complete: boolean): DetectedEnc
     if (nul.even > 0.3 && nul.odd < 0.05) return { encoding: 'utf-16be', bomLength: 0, source: 'utf-16 pattern' };
     throw new BinaryFileError();
   }
-  const checked = complete ? head : head.subarray(0, completeUtf8Length(head));
-  if (isUtf8(checked)) return { encoding: 'utf-8', bomLength: 0, source: 'utf-8 check' };
-  const guesses = chardet.analyse(head).map((m) => ({ name: m.name.toLowerCase(), confidence: m.confidence }));
+  // A character cut off at the end of the head (or of a truncated file) does not make it not
+  // UTF-8: the reader then finds the incomplete character, or not, where it is.
+  if (isUtf8(head.subarray(0, completeUtf8Length(head)))) return { encoding: 'utf-8', bomLength: 0, source: 'utf-8 check' };
+  // Bytes that are not UTF-8 are not ASCII either, whatever chardet says of a mostly-ASCII file
+  // (decoding them as ASCII would turn every byte above 0x7F into U+FFFD without a word).
+  const guesses = chardet
+    .analyse(head)
+    .map((m) => ({ name: m.name.toLowerCase(), confidence: m.confidence }))
+    .filter((g) => g.name !== 'ascii' && g.name !== 'us-ascii');
   const top = guesses[0];
   if (!top) return { encoding: 'windows-1252', bomLength: 0, source: 'fallback' };
   if (LATIN_FAMILY.has(top.name)) {

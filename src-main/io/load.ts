@@ -72,19 +72,25 @@ export interface ReadTable {
 }
 
 /**
- * Streams a CSV file into a raw table. When the start of the file looked like UTF-8 but a later
- * byte is not, it is read again as windows-1252 and a note says so.
+ * `read` over the file; when the start of the file looked like UTF-8 but a later byte is not, the
+ * file is read again as windows-1252 and a note says so (the loader and the preview alike).
  */
-export async function readTable(path: string, options: OpenCsvOptions & { onProgress?: LoadOptions['onProgress']; target?: string } = {}): Promise<ReadTable> {
+async function withLatin1Fallback<T>(path: string, options: OpenCsvOptions, read: (file: CsvFile) => Promise<T>): Promise<{ value: T; file: CsvFile; notes: string[] }> {
   const file = await openCsv(path, options);
   try {
-    return { table: await collect(file, file.format.decimal, options.onProgress, options.target), format: file.format, notes: [] };
+    return { value: await read(file), file, notes: [] };
   } catch (err) {
     if (!(err instanceof DataLoadError && err.code === 'undecodable' && file.format.encodingSource === 'utf-8 check')) throw err;
     const retry = await openCsv(path, { ...options, encoding: 'windows-1252' });
     const note = `line ${err.line} is not valid UTF-8 though the start of the file is; the file was read as windows-1252`;
-    return { table: await collect(retry, retry.format.decimal, options.onProgress, options.target), format: retry.format, notes: [note] };
+    return { value: await read(retry), file: retry, notes: [note] };
   }
+}
+
+/** Streams a CSV file into a raw table (windows-1252 when a late byte is not UTF-8; see withLatin1Fallback). */
+export async function readTable(path: string, options: OpenCsvOptions & { onProgress?: LoadOptions['onProgress']; target?: string } = {}): Promise<ReadTable> {
+  const { value, file, notes } = await withLatin1Fallback(path, options, (f) => collect(f, f.format.decimal, options.onProgress, options.target));
+  return { table: value, format: file.format, notes };
 }
 
 /**
@@ -121,6 +127,8 @@ export interface CsvPreview {
   complete: boolean;
   /** The default target (the last column) and the task its sampled values suggest. */
   target: { column: string; task: Task | null; reason: string };
+  /** How the file was read beyond what `format` says (a late byte that is not UTF-8 made it windows-1252). */
+  notes: string[];
   /** The first problem met while reading the sample (the rows before it are still shown). */
   error?: ReturnType<DataLoadError['toJSON']>;
 }
@@ -130,7 +138,35 @@ export async function previewCsv(pathOrSample: string, options: OpenCsvOptions &
   const { path } = resolveDataPath(pathOrSample, options.samplesDir);
   const show = options.rows ?? 20;
   const sampleRows = Math.max(show, options.sampleRows ?? 1000);
-  const file = await openCsv(path, options);
+  const { value: read, file, notes } = await withLatin1Fallback(path, options, (f) => sampleRecords(f, show, sampleRows));
+  const { builder, rows, lines, complete, error } = read;
+  const table = builder.finish();
+  const columns = inferSchema(table);
+  const last = table.columns.length - 1;
+  const task = table.rows > 0 ? inferTask(table.columns[last], columns[last]) : null;
+  return {
+    file: path,
+    sizeBytes: file.size,
+    format: file.format,
+    header: [...table.header],
+    rows,
+    lines,
+    columns,
+    sampledRows: table.rows,
+    complete,
+    target: { column: table.header[last], task: task?.task ?? null, reason: task?.reason ?? 'no usable values in the sampled rows' },
+    notes,
+    ...(error ? { error } : {}),
+  };
+}
+
+/**
+ * The header and the first `sampleRows` rows of a file (the first `show` of them kept as read).
+ * A problem after the header ends the sample and is returned with the rows before it; one before
+ * the header is thrown (nothing could be shown), as is a late byte that is not UTF-8 in a file
+ * read as UTF-8 (the caller reads it again as windows-1252).
+ */
+async function sampleRecords(file: CsvFile, show: number, sampleRows: number) {
   let builder: TableBuilder | null = null;
   let interner: ColumnInterner | null = null;
   const rows: string[][] = [];
@@ -156,25 +192,11 @@ export async function previewCsv(pathOrSample: string, options: OpenCsvOptions &
     }
   } catch (err) {
     if (!(err instanceof DataLoadError)) throw err;
-    error = (builder ? err.withHeader(builder.header) : err).withFile(path).toJSON();
+    const retried = err.code === 'undecodable' && file.format.encodingSource === 'utf-8 check';
+    if (!builder || retried) throw err.withFile(file.path);
+    error = err.withHeader(builder.header).withFile(file.path).toJSON();
     complete = false;
   }
-  if (!builder) throw new DataLoadError({ code: 'empty', file: path, problem: 'the file is empty (only blank lines)' });
-  const table = builder.finish();
-  const columns = inferSchema(table);
-  const last = table.columns.length - 1;
-  const task = table.rows > 0 ? inferTask(table.columns[last], columns[last]) : null;
-  return {
-    file: path,
-    sizeBytes: file.size,
-    format: file.format,
-    header: [...table.header],
-    rows,
-    lines,
-    columns,
-    sampledRows: table.rows,
-    complete,
-    target: { column: table.header[last], task: task?.task ?? null, reason: task?.reason ?? 'no usable values in the sampled rows' },
-    ...(error ? { error } : {}),
-  };
+  if (!builder) throw new DataLoadError({ code: 'empty', file: file.path, problem: 'the file is empty (only blank lines)' });
+  return { builder, rows, lines, complete, error };
 }

@@ -82,6 +82,16 @@ describe('DatasetsView', () => {
     expect(w.find('[data-test=use-dataset]').attributes('disabled')).toBeDefined();
   });
 
+  test('a file whose late byte is not UTF-8 opens as windows-1252, with the note saying so (as the CLI reads it)', async () => {
+    const w = mountView();
+    await useDatasetStore().open(app.api, h.fixture('late_latin1.csv'));
+    await until(() => expect(w.find('[data-test=report]').exists()).toBe(true), 15_000);
+    expect(w.find('[data-test=load-error]').exists()).toBe(false);
+    expect(w.find('[data-test=preview-note]').text()).toBe('line 20002 is not valid UTF-8 though the start of the file is; the file was read as windows-1252');
+    expect(w.find('[data-test=preview]').text()).toContain('windows-1252');
+    expect(w.find('[data-test=use-dataset]').attributes('disabled')).toBeUndefined();
+  });
+
   test('a word in a numeric column: line and column, the cell marked when it is shown', async () => {
     const w = mountView();
     await useDatasetStore().open(app.api, h.fixture('not_a_number.csv'));

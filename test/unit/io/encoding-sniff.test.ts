@@ -14,29 +14,29 @@ describe('detectEncoding', () => {
     ];
     for (const [bom, encoding, bomLength] of cases) {
       const bytes = Buffer.concat([Buffer.from(bom), Buffer.from('a,b\n')]);
-      expect(detectEncoding(bytes, true)).toEqual({ encoding, bomLength, source: 'bom' });
+      expect(detectEncoding(bytes)).toEqual({ encoding, bomLength, source: 'bom' });
     }
   });
 
   it('takes valid UTF-8 (and plain ASCII) as UTF-8, even when the head ends inside a character', () => {
-    expect(detectEncoding(Buffer.from(TEXT), true).encoding).toBe('utf-8');
-    expect(detectEncoding(Buffer.from('a,b\n1,2\n'), true).encoding).toBe('utf-8');
+    expect(detectEncoding(Buffer.from(TEXT)).encoding).toBe('utf-8');
+    expect(detectEncoding(Buffer.from('a,b\n1,2\n')).encoding).toBe('utf-8');
     const bytes = Buffer.from('ab,é');
-    expect(detectEncoding(bytes.subarray(0, bytes.length - 1), false).encoding).toBe('utf-8');
+    expect(detectEncoding(bytes.subarray(0, bytes.length - 1)).encoding).toBe('utf-8');
   });
 
   it('recognizes UTF-16 without a BOM from its NUL bytes', () => {
-    expect(detectEncoding(iconv.encode(TEXT, 'utf-16le'), true).encoding).toBe('utf-16le');
-    expect(detectEncoding(iconv.encode(TEXT, 'utf-16be'), true).encoding).toBe('utf-16be');
+    expect(detectEncoding(iconv.encode(TEXT, 'utf-16le')).encoding).toBe('utf-16le');
+    expect(detectEncoding(iconv.encode(TEXT, 'utf-16be')).encoding).toBe('utf-16be');
   });
 
   it('takes Western European single-byte text as windows-1252', () => {
-    const d = detectEncoding(iconv.encode(TEXT + 'Œuvre,“Paris”,€\n', 'windows-1252'), true);
+    const d = detectEncoding(iconv.encode(TEXT + 'Œuvre,“Paris”,€\n', 'windows-1252'));
     expect(d).toEqual({ encoding: 'windows-1252', bomLength: 0, source: 'chardet' });
   });
 
   it('refuses binary data', () => {
-    expect(() => detectEncoding(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 1]), true)).toThrow(BinaryFileError);
+    expect(() => detectEncoding(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 1]))).toThrow(BinaryFileError);
   });
 });
 

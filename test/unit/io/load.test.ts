@@ -149,6 +149,37 @@ describe('loadDataset on every format', () => {
     expect(Array.from(again.kept, (k) => lines[k])).toEqual(Array.from(dataset.sourceLines));
   });
 
+  it('the preview reads such a file as the loader does: windows-1252, with the same note', async () => {
+    // 20,000 rows (~140 KB, past the 64 KB the encoding is detected from) and one byte of Latin-1 at the end.
+    const path = fixture('late_latin1.csv');
+    const note = 'line 20002 is not valid UTF-8 though the start of the file is; the file was read as windows-1252';
+    const p = await previewCsv(path);
+    expect(p.format.encoding).toBe('windows-1252');
+    expect(p.notes).toEqual([note]);
+    expect(p.header).toEqual(['name', 'b', 'y']);
+    expect(p.error).toBeUndefined();
+    expect((await loadDataset(path)).summary.notes).toEqual([note]);
+  });
+
+  it('a small mostly-ASCII file with one Latin-1 byte is windows-1252, never ASCII (no byte becomes U+FFFD)', async () => {
+    const path = join(tmp, 'small_latin1.csv');
+    const rows = Array.from({ length: 5000 }, (_, i) => `x${i % 3},${i % 10},${i % 2}`).join('\n');
+    writeFileSync(path, Buffer.from(`name,b,y\n${rows}\ncaf\xe9,1,0\n`, 'latin1')); // ~35 KB: detected from the whole file
+    const { summary } = await loadDataset(path);
+    expect(summary.format.encoding).toBe('windows-1252');
+    expect(summary.featureNames).toContain('name=café');
+    expect(summary.featureNames.some((n) => n.includes('\ufffd'))).toBe(false);
+    expect((await previewCsv(path)).format.encoding).toBe('windows-1252');
+  });
+
+  it('a UTF-8 file cut off inside its last character is read as UTF-8 up to it, then re-read with the note naming that line', async () => {
+    const path = join(tmp, 'truncated_utf8.csv');
+    writeFileSync(path, Buffer.concat([Buffer.from('name,b,y\nx,1,0\ny,2,1\nz,3,'), Buffer.from([0xe2, 0x82])]));
+    const p = await previewCsv(path);
+    expect(p.notes).toEqual(['line 4 is not valid UTF-8 though the start of the file is; the file was read as windows-1252']);
+    expect(p.rows.at(-1)).toEqual(['z', '3', '\u00e2\u201a']); // the bytes as windows-1252 shows them, with the note to say why
+  });
+
   it('falls back to windows-1252 when a late byte is not UTF-8, and says so', async () => {
     const path = join(tmp, 'late_cp1252.csv');
     const rows = Array.from({ length: 9000 }, (_, i) => `${['Ana', 'Bo', 'Cy'][i % 3]},${(i % 17) * 0.5},${i % 2}`).join('\n');

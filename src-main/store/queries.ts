@@ -43,7 +43,8 @@ const OPS: readonly ConditionOp[] = ['=', '!=', '<', '<=', '>', '>='];
 
 /**
  * SQL for a sort/where key: a column key, `hp.<path>`, `config.<path>`, or a summary metric
- * (`metric.<name>` or a bare name), whose value is the final one if written, else the latest.
+ * (`metric.<name>` or a bare name), whose value is the final one if written, else the latest
+ * after step 0 (step 0 is the evaluation before training: no result of the run).
  */
 export function keyExpr(db: Database.Database, file: string, key: string): SqlExpr {
   if (typeof key !== 'string' || !key) throw new StoreError('invalid', 'an empty sort or filter key', file);
@@ -74,7 +75,7 @@ export function keyExpr(db: Database.Database, file: string, key: string): SqlEx
   return {
     sql:
       'coalesce((SELECT value FROM run_final f WHERE f.run_id = r.id AND f.key_id = ?),' +
-      ' (SELECT last_value FROM series s WHERE s.run_id = r.id AND s.key_id = ?))',
+      ' (SELECT last_value FROM series s WHERE s.run_id = r.id AND s.key_id = ? AND s.last_step > 0))',
     params: [found.id, found.id],
   };
 }
@@ -174,7 +175,9 @@ function summarize(db: Database.Database, rows: RunRow[]): RunSummary[] {
     )
     .all(ids) as { run_id: number; name: string; last_value: number | null; last_step: number }[]) {
     const e = entry(s.run_id);
-    e.values[s.name] = num(s.last_value);
+    // A value last logged at step 0 is the evaluation before training, not a result of the run
+    // (a run that diverged or was stopped before its first evaluation would rank by it).
+    if (s.last_step > 0) e.values[s.name] = num(s.last_value);
     e.lastStep = Math.max(e.lastStep ?? -1, s.last_step);
   }
   for (const f of db

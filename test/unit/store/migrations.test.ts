@@ -212,7 +212,7 @@ describe('migrations', () => {
     const id = store.createRun({ config: config() });
     expect(id).toBe(5);
     store.startRun(id);
-    store.log(id, { step: 0, epoch: 0, wallTime: 0 }, { train_loss: 1 });
+    store.log(id, { step: 1, epoch: 0, wallTime: 0 }, { train_loss: 1 });
     store.endRun(id, 'finished');
     expect(store.getRun(id).summary).toEqual({ train_loss: 1 });
     // ... and sweeps: a sweep row, a member run pointing at it, found by the sweep filter.

@@ -149,7 +149,7 @@ describe('opening the store', () => {
     const cli = openStore(file);
     const id = app.createRun({ config: config() });
     app.startRun(id);
-    app.log(id, { step: 0, epoch: 0, wallTime: 0 }, { train_loss: 2 });
+    app.log(id, { step: 1, epoch: 0, wallTime: 0 }, { train_loss: 2 });
     app.writer.flush();
     expect(cli.getRun(id).summary).toEqual({ train_loss: 2 });
     expect(cli.getRun(id).status).toBe('running'); // its owner (this process) is alive

@@ -32,10 +32,11 @@ function fiveRuns(store: RunStore): void {
   const log = (id: number, step: number, values: Record<string, number>) => store.log(id, { step, epoch: 0, wallTime: step }, values);
   log(a, 0, { train_loss: 2, val_loss: 0.9 });
   log(a, 1, { train_loss: 1, val_loss: 0.3 });
-  log(b, 0, { train_loss: NaN });
+  log(b, 1, { train_loss: NaN });
+  log(c, 0, { val_loss: 0.8 }); // only the evaluation before training: no result of the run
   log(e, 5, { train_loss: 0.5, val_loss: 0.2 });
   store.endRun(a, 'finished', { final: { val_accuracy: 0.97 } });
-  store.endRun(b, 'diverged', { divergedStep: 0, error: 'loss is NaN' });
+  store.endRun(b, 'diverged', { divergedStep: 1, error: 'loss is NaN' });
   store.endRun(e, 'finished');
   store.archiveRun(e);
 }
@@ -153,13 +154,15 @@ describe('runs', () => {
     expect(ids({ sort: { key: 'val_loss', desc: true }, archived: 'include' })).toEqual([1, 5, 4, 3, 2]);
     expect(ids({ sort: { key: 'metric.train_loss' }, archived: 'include' })).toEqual([5, 1, 4, 3, 2]);
     expect(ids({ sort: { key: 'val_accuracy', desc: true } })).toEqual([1, 4, 3, 2]);
-    expect(ids({ sort: { key: 'steps', desc: true }, limit: 1, offset: 0 })).toEqual([1]);
+    expect(ids({ sort: { key: 'steps', desc: true } })).toEqual([2, 1, 3, 4]); // 1, 1 (a tie: newest first), 0, none
+    expect(ids({ sort: { key: 'steps', desc: true }, limit: 1, offset: 1 })).toEqual([1]);
     expect(ids({ sort: { key: 'id' }, limit: 2, offset: 1 })).toEqual([2, 3]);
 
     expect(ids({ where: [{ key: 'hp.lr', op: '<=', value: 0.003 }] })).toEqual([4, 1]);
     expect(ids({ where: [{ key: 'hp.lr', op: '=', value: 0.01 }] })).toEqual([3]);
     expect(ids({ where: [{ key: 'config.training.batchSize', op: '=', value: 32 }, { key: 'optimizer', op: '!=', value: 'adam' }] })).toEqual([4, 2]);
     expect(ids({ where: [{ key: 'val_loss', op: '<', value: 0.5 }], archived: 'include' })).toEqual([5, 1]);
+    expect(ids({ where: [{ key: 'val_loss', op: '<', value: 1 }], archived: 'include' })).toEqual([5, 1]); // not run 3's step-0 0.8
     expect(ids({ where: [{ key: 'val_accuracy', op: '>', value: 0.9 }] })).toEqual([1]);
     store.close();
   });
@@ -171,6 +174,10 @@ describe('runs', () => {
     expect(run).toMatchObject({ summary: { train_loss: 1, val_loss: 0.3, val_accuracy: 0.97 }, lastStep: 1 });
     expect(store.getRun(2).summary.train_loss).toBeNaN();
     expect(store.getRun(1).final).toEqual({ val_accuracy: 0.97 });
+    // A value logged only at step 0 (the evaluation before training) is no summary: a run stopped
+    // or diverged before its first evaluation has no validation loss to show or rank by.
+    expect(store.getRun(3).summary).toEqual({});
+    expect(store.getRun(3).lastStep).toBe(0);
     store.close();
   });
 

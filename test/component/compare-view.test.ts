@@ -93,4 +93,20 @@ describe('CompareView', () => {
     await until(() => expect(w.find('[data-test=missing-runs]').text()).toContain('No run 424242'));
     expect(w.find('[data-test=no-differences]').text()).toBe('One run: nothing to compare it with.');
   });
+
+  test('a new link in the same view replaces what the last one showed, a bad one too', async () => {
+    const a = h.seedRun({ name: 'adam', steps: 20 });
+    const b = h.seedRun({ name: 'sgd', optimizer: 'sgd', steps: 20 });
+    const w = await mountAt(`/compare?runs=${a},${b}`);
+    await until(() => expect(w.find('[data-test=draw-stats]').exists()).toBe(true));
+    expect(w.find('.subtitle').text()).toContain('2 runs');
+    await app.router.push(`/compare?runs=${a},x`);
+    await until(() => expect(w.find('[data-test=query-error]').exists()).toBe(true));
+    expect(w.find('[data-test=draw-stats]').exists()).toBe(false);
+    expect(w.find(`[data-test=diff-row-${a}]`).exists()).toBe(false);
+    expect(w.find('.subtitle').text()).not.toContain('runs ·');
+    await app.router.push(`/compare?runs=${a}`);
+    await until(() => expect(w.find('.subtitle').text()).toContain('1 run ·'));
+    expect(w.find('[data-test=query-error]').exists()).toBe(false);
+  });
 });

@@ -76,6 +76,25 @@ describe('LiveRunView, a run that ended', () => {
     expect(after[0]).toBeCloseTo(Math.fround(0.01 * 0.1 * 1.4), 9);
   });
 
+  test('every colour-scale mode is one scale for every layer; "this step" is the extent of all layers at that step', async () => {
+    const id = h.seedRun({ steps: 120, snapshotEvery: 20 });
+    const w = await mountRun(id);
+    await until(() => expect(w.findAllComponents(Heatmap)).toHaveLength(2));
+    await w.find('[data-test=step-slider]').setValue(2); // step 40
+    const modes = w.findAll('[data-test=range-mode] button');
+    expect(modes.map((b) => b.text())).toEqual(['p1–p99', 'full', 'this step']);
+    for (const mode of modes) {
+      await mode.trigger('click');
+      const ranges = w.findAllComponents(Heatmap).map((m) => m.props('range'));
+      expect(ranges[0], mode.text()).not.toBeNull();
+      expect(ranges[1], mode.text()).toEqual(ranges[0]);
+    }
+    // seedEffective(lr, i, t) = lr·10^(−1 − (i mod 7)/3)·(1 + t/100): at t = 40, over i mod 7 = 0…6 of both layers
+    const [lo, hi] = w.findAllComponents(Heatmap)[0].props('range') as [number, number];
+    expect(hi).toBeCloseTo(Math.fround(0.01 * 0.1 * 1.4), 9);
+    expect(lo).toBeCloseTo(Math.fround(0.01 * 10 ** (-1 - 6 / 3) * 1.4), 12);
+  });
+
   test('export goes through the host', async () => {
     const id = h.seedRun({ steps: 10 });
     const w = await mountRun(id);

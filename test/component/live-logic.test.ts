@@ -25,6 +25,7 @@ describe('metrics', () => {
     const p = { type: 'progress' as const, runId: 1, step: 450, totalSteps: 900, epoch: 10, epochs: 20, samplesPerSecond: 12_300.4, etaSeconds: 12 };
     expect(progressText(p)).toBe('step 450 / 900 · epoch 10 / 20 · 12,300 samples/s · 0:12 left');
     expect(progressText({ ...p, etaSeconds: null, samplesPerSecond: 0, epoch: 2.5 })).toBe('step 450 / 900 · epoch 2.5 / 20');
+    expect(progressText(p, true)).toBe('step 450 / 900 · epoch 10 / 20 · paused'); // no rate or time left while it does not move
     expect(progressFraction(p)).toBe(0.5);
     expect(progressFraction(null)).toBe(0);
     expect(formatDuration(3723)).toBe('1:02:03');

@@ -118,6 +118,9 @@ describe('LiveRunView, a run that ended', () => {
     const w = mount(LiveRunView, { props: { id: 999 }, global: { plugins: [app.router], provide: { [API_KEY as symbol]: app.api } } });
     await until(() => expect(w.find('[data-test=load-error]').exists()).toBe(true));
     expect(w.find('[data-test=load-error]').text()).toMatch(/run 999 not found/);
+    // only that line: no progress bar, charts or heatmaps of a run that is not there
+    expect(w.find('[data-test=progress]').exists()).toBe(false);
+    expect(w.find('[data-test=loss-chart]').exists()).toBe(false);
   });
 });
 

@@ -79,9 +79,11 @@ export class RefreshTimer {
 }
 
 /** "step 450 / 900 · epoch 10 / 20 · 12,300 samples/s · 0:12 left" */
-export function progressText(p: ProgressEvent): string {
+/** The progress line; a paused run's rate and time left are not shown (it is not moving). */
+export function progressText(p: ProgressEvent, paused = false): string {
   const epoch = Number.isInteger(p.epoch) ? String(p.epoch) : p.epoch.toFixed(1);
   const parts = [`step ${formatCount(p.step)} / ${formatCount(p.totalSteps)}`, `epoch ${epoch} / ${p.epochs}`];
+  if (paused) return [...parts, 'paused'].join(' · ');
   if (p.samplesPerSecond > 0) parts.push(`${formatCount(p.samplesPerSecond)} samples/s`);
   if (p.etaSeconds !== null) parts.push(`${formatDuration(p.etaSeconds)} left`);
   return parts.join(' · ');

@@ -30,6 +30,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          // After the unit and component projects have finished: the browser tests (and the
+          // responsiveness numbers they print) then have the machine's cores to themselves.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

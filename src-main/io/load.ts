@@ -71,6 +71,11 @@ export interface ReadTable {
   notes: string[];
 }
 
+/** A byte that is not UTF-8 in a file that was read as UTF-8 only because its start is. */
+function readAgainAsLatin1(err: DataLoadError, file: CsvFile): boolean {
+  return err.code === 'undecodable' && file.format.encodingSource === 'utf-8 check';
+}
+
 /**
  * `read` over the file; when the start of the file looked like UTF-8 but a later byte is not, the
  * file is read again as windows-1252 and a note says so (the loader and the preview alike).
@@ -80,7 +85,7 @@ async function withLatin1Fallback<T>(path: string, options: OpenCsvOptions, read
   try {
     return { value: await read(file), file, notes: [] };
   } catch (err) {
-    if (!(err instanceof DataLoadError && err.code === 'undecodable' && file.format.encodingSource === 'utf-8 check')) throw err;
+    if (!(err instanceof DataLoadError) || !readAgainAsLatin1(err, file)) throw err;
     const retry = await openCsv(path, { ...options, encoding: 'windows-1252' });
     const note = `line ${err.line} is not valid UTF-8 though the start of the file is; the file was read as windows-1252`;
     return { value: await read(retry), file: retry, notes: [note] };
@@ -192,8 +197,7 @@ async function sampleRecords(file: CsvFile, show: number, sampleRows: number) {
     }
   } catch (err) {
     if (!(err instanceof DataLoadError)) throw err;
-    const retried = err.code === 'undecodable' && file.format.encodingSource === 'utf-8 check';
-    if (!builder || retried) throw err.withFile(file.path);
+    if (!builder || readAgainAsLatin1(err, file)) throw err.withFile(file.path);
     error = err.withHeader(builder.header).withFile(file.path).toJSON();
     complete = false;
   }

@@ -120,7 +120,7 @@ export function inferTask(col: RawColumn, schema: ColumnSchema): { task: Task; r
   if (col.integer) {
     const distinct = countDistinctNumbers(col.values, MAX_INTEGER_CLASSES + 1);
     if (distinct <= MAX_INTEGER_CLASSES) {
-      return { task: 'classification', reason: `${distinct} distinct integer value${distinct === 1 ? '' : 's'} (≤ ${MAX_INTEGER_CLASSES})` };
+      return { task: 'classification', reason: `${plural(distinct, 'distinct integer value')} (≤ ${MAX_INTEGER_CLASSES})` };
     }
     return { task: 'regression', reason: `numeric with more than ${MAX_INTEGER_CLASSES} distinct integer values` };
   }

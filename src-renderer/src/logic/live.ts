@@ -78,8 +78,7 @@ export class RefreshTimer {
   }
 }
 
-/** "step 450 / 900 · epoch 10 / 20 · 12,300 samples/s · 0:12 left" */
-/** The progress line; a paused run's rate and time left are not shown (it is not moving). */
+/** "step 450 / 900 · epoch 10 / 20 · 12,300 samples/s · 0:12 left"; paused, "… · paused" (a run that does not move has no rate or time left). */
 export function progressText(p: ProgressEvent, paused = false): string {
   const epoch = Number.isInteger(p.epoch) ? String(p.epoch) : p.epoch.toFixed(1);
   const parts = [`step ${formatCount(p.step)} / ${formatCount(p.totalSteps)}`, `epoch ${epoch} / ${p.epochs}`];

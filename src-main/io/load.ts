@@ -41,6 +41,11 @@ export function resolveDataPath(pathOrSample: string, samplesDir?: string): { pa
   });
 }
 
+/** A file with bytes but no record: nothing but blank lines. */
+function blankLinesOnly(file: CsvFile): DataLoadError {
+  return new DataLoadError({ code: 'empty', file: file.path, problem: 'the file is empty (only blank lines)' });
+}
+
 async function collect(file: CsvFile, decimal: CsvFormat['decimal'], onProgress?: LoadOptions['onProgress'], target?: string): Promise<RawTable> {
   let builder: TableBuilder | null = null;
   let interner: ColumnInterner | null = null;
@@ -61,7 +66,7 @@ async function collect(file: CsvFile, decimal: CsvFormat['decimal'], onProgress?
   } catch (err) {
     throw err instanceof DataLoadError ? (builder ? err.withHeader(builder.header) : err).withFile(file.path) : err;
   }
-  if (!builder) throw new DataLoadError({ code: 'empty', file: file.path, problem: 'the file is empty (only blank lines)' });
+  if (!builder) throw blankLinesOnly(file);
   return builder.finish();
 }
 
@@ -201,6 +206,6 @@ async function sampleRecords(file: CsvFile, show: number, sampleRows: number) {
     error = err.withHeader(builder.header).withFile(file.path).toJSON();
     complete = false;
   }
-  if (!builder) throw new DataLoadError({ code: 'empty', file: file.path, problem: 'the file is empty (only blank lines)' });
+  if (!builder) throw blankLinesOnly(file);
   return { builder, rows, lines, complete, error };
 }
